@@ -1,0 +1,13 @@
+// Placeholder while the command is being written; replaced by its real implementation.
+import type { CommandSpec } from '../cli/registry.ts';
+import { SpruceError } from '../errors.ts';
+
+export const demoCommand: CommandSpec = {
+  name: 'demo',
+  summary: '(in progress)',
+  configure(command) {
+    command.action(() => {
+      throw new SpruceError('E_NOT_READY', 'spruce demo is not built yet');
+    });
+  },
+};
