@@ -2,16 +2,9 @@
  * The one command registry. Each command lives in host/commands/<name>.ts and exports a
  * CommandSpec; adding a command is adding a file and a line here.
  */
-import type { Command } from 'commander';
+import type { CommandSpec } from './command.ts';
 
-export interface CommandSpec {
-  /** The word typed after `spruce`. */
-  name: string;
-  /** One line for `spruce --help`. */
-  summary: string;
-  /** Declares options and arguments on the commander Command and sets its action. */
-  configure(command: Command): void;
-}
+export type { CommandSpec };
 
 import { buildCommand } from '../commands/build.ts';
 import { simCommand } from '../commands/sim.ts';

@@ -1,0 +1,25 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeRecord, encodeRecord, fletcher16 } from './record.ts';
+
+describe('record', () => {
+  it('round-trips ASCII payloads, with trailing unwritten bytes ignored', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 1, max: 126 }).map((c) => String.fromCharCode(c)), maxLength: 300 }), (payload) => {
+      expect(decodeRecord(encodeRecord(payload))).toBe(payload);
+      expect(decodeRecord(encodeRecord(payload) + '\xff\xff')).toBe(payload);
+    }));
+  });
+
+  it('rejects every torn prefix (tail left as 0xFF) and missing files', () => {
+    const record = encodeRecord('@s1 {"dev":"a","boot":3,"seq":1,"k":"s","d":{"n":15}} ' + 'ab'.repeat(32));
+    for (let cut = 0; cut < record.length; cut++) {
+      const torn = record.slice(0, cut) + '\xff'.repeat(record.length - cut);
+      expect(decodeRecord(torn)).toBeNull();
+    }
+    expect(decodeRecord(undefined)).toBeNull();
+  });
+
+  it('fletcher16 matches a known value', () => {
+    expect(fletcher16('abcde')).toBe(0xc8f0);
+  });
+});

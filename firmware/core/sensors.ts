@@ -1,0 +1,84 @@
+/**
+ * Pure decoding for the occupancy node's I2C sensors, shared by the device drivers
+ * (firmware/hal/sensors/*) and host tests/simulated sensors, so both sides convert identically.
+ * All results are integers in scaled units (ESPRUINO.md: never rely on number printing).
+ */
+
+/** Sensirion CRC-8: polynomial 0x31, init 0xFF, over one 16-bit word (two bytes). */
+export function sensirionCrc8(hi: number, lo: number): number {
+  var crc = 0xff ^ hi;
+  for (var pass = 0; pass < 2; pass++) {
+    for (var bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x31) & 0xff : (crc << 1) & 0xff;
+    if (pass === 0) crc ^= lo;
+  }
+  return crc;
+}
+
+export var SCD41_ADDRESS = 0x62;
+/** measure_single_shot: result ready after 5000 ms. */
+export var SCD41_MEASURE_SINGLE_SHOT = [0x21, 0x9d];
+export var SCD41_MEASURE_MS = 5000;
+export var SCD41_READ_MEASUREMENT = [0xec, 0x05];
+
+export interface Scd41Reading {
+  ok: true;
+  /** CO2 in ppm. */
+  co2: number;
+  /** Temperature in centi-degrees Celsius: -4500 + floor(17500 * raw / 65535). */
+  t: number;
+  /** Relative humidity in centi-percent: floor(10000 * raw / 65535). */
+  h: number;
+}
+export interface SensorFault {
+  ok: false;
+  code: string;
+}
+
+/** Decodes read_measurement's 9 bytes (CO2, T, RH words, each followed by its CRC). */
+export function decodeScd41(bytes: ArrayLike<number>): Scd41Reading | SensorFault {
+  if (bytes.length !== 9) return { ok: false, code: 'scd41_short' };
+  var words = [0, 0, 0];
+  for (var i = 0; i < 3; i++) {
+    var hi = bytes[3 * i];
+    var lo = bytes[3 * i + 1];
+    if (sensirionCrc8(hi, lo) !== bytes[3 * i + 2]) return { ok: false, code: 'scd41_crc' };
+    words[i] = (hi << 8) | lo;
+  }
+  // The SCD41 answers 0 ppm when no measurement was ready.
+  if (words[0] === 0) return { ok: false, code: 'scd41_not_ready' };
+  return {
+    ok: true,
+    co2: words[0],
+    t: -4500 + Math.floor((17500 * words[1]) / 65535),
+    h: Math.floor((10000 * words[2]) / 65535),
+  };
+}
+
+/** The 9 bytes an SCD41 sends for these raw words (for simulated sensors and tests). */
+export function encodeScd41(co2: number, rawT: number, rawH: number): number[] {
+  var out: number[] = [];
+  var words = [co2, rawT, rawH];
+  for (var i = 0; i < 3; i++) {
+    var hi = (words[i] >> 8) & 0xff;
+    var lo = words[i] & 0xff;
+    out.push(hi, lo, sensirionCrc8(hi, lo));
+  }
+  return out;
+}
+
+export var BH1750_ADDRESS = 0x23;
+/** One-time high-resolution mode: 1 lx resolution, result within 180 ms, then powers down. */
+export var BH1750_ONE_TIME_HIGH_RES = 0x20;
+export var BH1750_MEASURE_MS = 180;
+
+export interface Bh1750Reading {
+  ok: true;
+  /** Illuminance in lux: floor(raw * 10 / 12) (the datasheet's raw / 1.2). */
+  lux: number;
+}
+
+export function decodeBh1750(bytes: ArrayLike<number>): Bh1750Reading | SensorFault {
+  if (bytes.length !== 2) return { ok: false, code: 'bh1750_short' };
+  var raw = (bytes[0] << 8) | bytes[1];
+  return { ok: true, lux: Math.floor((raw * 10) / 12) };
+}

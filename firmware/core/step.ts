@@ -1,0 +1,146 @@
+/**
+ * One wake of the occupancy node, as a pure function (DESIGN.md principle 5: deep sleep is a
+ * reboot, so everything that must survive is in `Persisted`, saved explicitly by the caller):
+ *
+ *   step(persisted, input, config, classify) -> { persisted', frames, sleepMs }
+ *
+ * Frames (payload `d`: integers in scaled units):
+ *   t  status, on a boot that is not a timer wake (power-on, reset, pin) or when state was lost:
+ *      { cause, flags (E.getErrorFlags() joined by commas, "" when none), free, used, total
+ *      (JsVars), drops, torn }
+ *   e  one per sensor fault: { code }
+ *   c  class change, at once: { from (-1 = unknown), to, score, t, h, l, c, dc }
+ *   s  summary every config.summaryEvery wakes: { n, t, h, l, c (means of valid readings, null if none),
+ *      occ (wakes classified occupied), drops, torn (outbox counters, cumulative) }
+ */
+import type { StepConfig } from './config';
+import type { Classifier, Readings } from './occupancy';
+import { F_C, F_L, MISSING, nextHistory, occupancyFeatures } from './occupancy';
+import type { Kind } from './wire';
+
+export var STATE_VERSION = 1;
+/** ESP32.getWakeupCause() for a timer wake. */
+export var WAKE_TIMER = 4;
+
+export interface Persisted {
+  v: number;
+  /** CO2 history for the slope feature, oldest first. */
+  co2: number[];
+  /** Last label (-1 before the first classification). */
+  label: number;
+  /** Summary accumulators: wakes, sums and counts of valid readings [t, h, l, c], occupied wakes. */
+  n: number;
+  sum: number[];
+  cnt: number[];
+  occ: number;
+  /** Outbox counters, cumulative: frames dropped because the outbox was full, torn records erased. */
+  drops: number;
+  torn: number;
+}
+
+export interface WakeStatus {
+  /** ESP32.getWakeupCause(). */
+  cause: number;
+  /** E.getErrorFlags(). */
+  flags: string[];
+  /** process.memory() in JsVars. */
+  free: number;
+  used: number;
+  total: number;
+}
+
+export interface StepInput {
+  readings: Readings;
+  status: WakeStatus;
+}
+
+export interface OutFrame {
+  k: Kind;
+  d: { [key: string]: number | string | null };
+}
+
+export interface StepResult {
+  persisted: Persisted;
+  frames: OutFrame[];
+  sleepMs: number;
+}
+
+export function initialState(): Persisted {
+  return { v: STATE_VERSION, co2: [], label: -1, n: 0, sum: [0, 0, 0, 0], cnt: [0, 0, 0, 0], occ: 0, drops: 0, torn: 0 };
+}
+
+/** A loaded value of another state version is treated as lost (a new firmware starts afresh). */
+export function isPersisted(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Persisted).v === STATE_VERSION;
+}
+
+/** floor(sum / count), or null without valid readings. */
+function mean(sum: number, count: number): number | null {
+  return count > 0 ? Math.floor(sum / count) : null;
+}
+
+export function step(previous: Persisted | null, input: StepInput, config: StepConfig, classify: Classifier): StepResult {
+  var lost = previous === null;
+  var state = previous === null ? initialState() : previous;
+  var r = input.readings;
+  var frames: OutFrame[] = [];
+
+  if (lost || input.status.cause !== WAKE_TIMER || input.status.flags.length > 0) {
+    frames.push({
+      k: 't',
+      d: {
+        cause: input.status.cause, flags: input.status.flags.join(','), free: input.status.free,
+        used: input.status.used, total: input.status.total, drops: state.drops, torn: state.torn,
+      },
+    });
+  }
+  for (var i = 0; i < r.faults.length; i++) frames.push({ k: 'e', d: { code: r.faults[i] } });
+
+  var features = occupancyFeatures(state.co2, r, config.slopeWindow);
+  var label = state.label;
+  if (features[F_L] !== MISSING || features[F_C] !== MISSING) {
+    var result = classify(features);
+    label = result.label;
+    if (label !== state.label) {
+      frames.push({
+        k: 'c',
+        d: { from: state.label, to: label, score: result.score, t: features[0], h: features[1], l: features[2], c: features[3], dc: features[4] },
+      });
+    }
+  }
+
+  var values = [r.t, r.h, r.l, r.c];
+  var sum = state.sum.slice();
+  var cnt = state.cnt.slice();
+  for (var j = 0; j < 4; j++) {
+    var value = values[j];
+    if (value !== null) {
+      sum[j] += value;
+      cnt[j]++;
+    }
+  }
+  var n = state.n + 1;
+  var occ = state.occ + (label === 1 ? 1 : 0);
+  if (n >= config.summaryEvery) {
+    frames.push({
+      k: 's',
+      d: {
+        n: n, t: mean(sum[0], cnt[0]), h: mean(sum[1], cnt[1]), l: mean(sum[2], cnt[2]), c: mean(sum[3], cnt[3]),
+        occ: occ, drops: state.drops, torn: state.torn,
+      },
+    });
+    n = 0;
+    occ = 0;
+    sum = [0, 0, 0, 0];
+    cnt = [0, 0, 0, 0];
+  }
+
+  return {
+    persisted: {
+      v: STATE_VERSION, co2: nextHistory(state.co2, r.c, config.slopeWindow), label: label,
+      n: n, sum: sum, cnt: cnt, occ: occ, drops: state.drops, torn: state.torn,
+    },
+    frames: frames,
+    sleepMs: config.periodMs,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The persistence around step(): what one wake does with flash, in an order that survives a power
+ * cut at any point. Pure (flash and SHA-256 are injected), so Node tests drive thousands of wakes
+ * with power cuts, and the device runs the very same code.
+ *
+ *   beginWake:  raise the boot counter (boot.ts) BEFORE anything is sent with this boot value.
+ *   finishWake: load state, step, sign each frame, put it in the outbox, THEN save the state.
+ *               A cut between the two repeats this wake's frames on the next boot under a new
+ *               (boot, seq) rather than losing them (at-least-once; consumers dedupe on content
+ *               when they must). State is in A/B slots (slots.ts).
+ *   pending:    the oldest frames for the uplink; a torn one is erased and counted.
+ */
+import { nextBoot } from './boot';
+import type { StepConfig } from './config';
+import type { Flash } from './flash';
+import type { HmacSigner } from './hmac';
+import type { Classifier } from './occupancy';
+import { outboxEntries, outboxLine, outboxPut } from './outbox';
+import { loadSlot, saveSlot } from './slots';
+import type { Persisted, StepInput } from './step';
+import { isPersisted, step } from './step';
+import { asciiJson, formatFrame } from './wire';
+
+var STATE_SLOTS = 'sp.s';
+
+export interface Identity {
+  dev: string;
+  signer: HmacSigner;
+}
+
+export interface PendingFrame {
+  boot: number;
+  seq: number;
+  line: string;
+}
+
+export interface WakeOutcome {
+  boot: number;
+  /** Lines put in the outbox this wake, in order. */
+  lines: string[];
+  persisted: Persisted;
+  sleepMs: number;
+}
+
+export function beginWake(flash: Flash): number {
+  return nextBoot(flash);
+}
+
+export function loadState(flash: Flash): { gen: number; state: Persisted | null } {
+  var slot = loadSlot<Persisted>(flash, STATE_SLOTS);
+  if (slot === null) return { gen: 0, state: null };
+  return { gen: slot.gen, state: isPersisted(slot.value) ? slot.value : null };
+}
+
+export function finishWake(flash: Flash, boot: number, identity: Identity, input: StepInput, config: StepConfig, classify: Classifier): WakeOutcome {
+  var loaded = loadState(flash);
+  var result = step(loaded.state, input, config, classify);
+  var lines: string[] = [];
+  var drops = 0;
+  for (var seq = 0; seq < result.frames.length; seq++) {
+    var frame = result.frames[seq];
+    var json = asciiJson({ dev: identity.dev, boot: boot, seq: seq, k: frame.k, d: frame.d });
+    var line = formatFrame(json, identity.signer.signHex(json));
+    drops += outboxPut(flash, frame.k, boot, seq, line, config.outboxMax);
+    lines.push(line);
+  }
+  result.persisted.drops += drops;
+  saveSlot(flash, STATE_SLOTS, loaded.gen + 1, result.persisted);
+  return { boot: boot, lines: lines, persisted: result.persisted, sleepMs: result.sleepMs };
+}
+
+/**
+ * Up to `limit` pending frames, oldest first. Torn records are erased and counted in the saved
+ * state's `torn` (reported in the next status/summary).
+ */
+export function pendingFrames(flash: Flash, limit: number): PendingFrame[] {
+  var entries = outboxEntries(flash);
+  var out: PendingFrame[] = [];
+  var torn = 0;
+  for (var i = 0; i < entries.length && out.length < limit; i++) {
+    var line = outboxLine(flash, entries[i]);
+    if (line === null) torn++;
+    else out.push({ boot: entries[i].boot, seq: entries[i].seq, line: line });
+  }
+  if (torn > 0) {
+    var loaded = loadState(flash);
+    if (loaded.state !== null) {
+      loaded.state.torn += torn;
+      saveSlot(flash, STATE_SLOTS, loaded.gen + 1, loaded.state);
+    }
+  }
+  return out;
+}

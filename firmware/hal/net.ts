@@ -1,0 +1,52 @@
+/**
+ * TCP for the MQTT client: adapts Espruino's require("net") sockets (8-bit string data) to the
+ * byte-oriented Connector the client in firmware/core/mqtt expects.
+ *
+ * Espruino's socket.write takes a string (a typed array would be stringified as "1,2,3"), so the
+ * bytes are turned into an 8-bit string first; incoming data arrives as 8-bit strings too.
+ */
+import { ByteSocket, Clock, Connector, SocketEvents } from '../core/mqtt/client';
+import { bytesToString, stringToBytes } from '../core/mqtt/codec';
+
+export var netConnector: Connector = function (host: string, port: number, events: SocketEvents): ByteSocket {
+  var closed = false;
+  function close(code: string): void {
+    if (closed) return;
+    closed = true;
+    events.onClose(code);
+  }
+  var socket = require('net').connect({ host: host, port: port }, function () {
+    if (!closed) events.onOpen();
+  });
+  socket.on('data', function (data: string) {
+    if (!closed) events.onData(stringToBytes(data));
+  });
+  socket.on('error', function () {
+    close('E_NET_ERROR');
+  });
+  socket.on('end', function () {
+    close('E_NET_CLOSED');
+  });
+  socket.on('close', function () {
+    close('E_NET_CLOSED');
+  });
+  return {
+    write: function (bytes: Uint8Array) {
+      if (!closed) socket.write(bytesToString(bytes));
+    },
+    end: function () {
+      closed = true;
+      socket.end();
+    },
+  };
+};
+
+/** Espruino's timers as the client's Clock. */
+export var deviceClock: Clock = {
+  setTimeout: function (fn: () => void, ms: number) {
+    return setTimeout(fn, ms);
+  },
+  clearTimeout: function (handle: unknown) {
+    clearTimeout(handle as number);
+  },
+};

@@ -1,0 +1,394 @@
+/**
+ * The bridge's write-ahead log: every verified frame is written here and fsynced BEFORE the device
+ * is acknowledged and before it is published; a `published` record follows its PUBACK. On start the
+ * log is read back: every accepted-but-not-published frame is replayed, and the replay filter
+ * (SeenState) is rebuilt, so a restart neither loses nor re-admits anything.
+ *
+ * Format: segment files `wal-<n>.log` of lines `<crc32 hex8> <json>\n`. A torn tail (a crash in the
+ * middle of a write) fails its CRC or lacks its newline and is cut off on open. fsync is batched
+ * (group commit): all appends made while one fsync runs share the next one.
+ *
+ * Bounds (the stated policy): when the frames waiting to be published exceed maxBytes, or the oldest
+ * one is older than maxAgeMs, the log is "full" and the bridge stops acknowledging new frames, so
+ * devices keep them in their own outboxes and resend later. Nothing acknowledged is ever dropped.
+ * Segments whose frames are all published are deleted after a snapshot of SeenState is saved.
+ */
+import { mkdirSync, readdirSync, readFileSync, existsSync, openSync, fsyncSync, closeSync, renameSync, writeFileSync, truncateSync, unlinkSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { SpruceError } from '../errors.ts';
+import { SeenState, type SeenSnapshot } from './seen.ts';
+
+export interface WalEntry {
+  /** Monotonic across restarts. */
+  id: number;
+  dev: string;
+  boot: number;
+  seq: number;
+  /** Kind, short form. */
+  k: string;
+  /** The exact signed line. */
+  line: string;
+  /** Where it came from (port name, sim, uplink). */
+  src: string;
+  /** When it was received (ms since epoch). */
+  at: number;
+}
+
+type Record = ({ t: 'a' } & WalEntry) | { t: 'p'; id: number };
+
+export interface WalOptions {
+  /** Segment size before rotating. */
+  segmentBytes?: number;
+  /** Bytes of unpublished frames (line lengths) above which the log is full. */
+  maxBytes?: number;
+  /** Age of the oldest unpublished frame above which the log is full. */
+  maxAgeMs?: number;
+  /** Longest wait before an append is fsynced, to gather more appends into one fsync. */
+  commitDelayMs?: number;
+}
+
+interface Segment {
+  index: number;
+  path: string;
+  bytes: number;
+  /** Accepted frames in this segment not yet published. */
+  unpublished: number;
+  /** Opened on the first flush into the segment. */
+  handle: Promise<FileHandle> | null;
+}
+
+const SNAPSHOT = 'seen.json';
+
+export class Wal {
+  readonly seen: SeenState;
+  /** Unpublished entries by id, in id order (Map keeps insertion order, ids only grow). */
+  private readonly pendingEntries = new Map<number, WalEntry & { segment: Segment }>();
+  private pendingLineBytes = 0;
+  private segments: Segment[] = [];
+  private active!: Segment;
+  private nextId = 1;
+  private buffer: Array<{ segment: Segment; text: string }> = [];
+  private bufferWaiters: Array<() => void> = [];
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private cleanupScheduled = false;
+  private closed = false;
+  private failure: Error | null = null;
+  /** Frames found unpublished when the log was opened (to be replayed). */
+  readonly recovered: WalEntry[];
+  readonly stats = { fsyncs: 0, appended: 0, corruptRecords: 0, segmentsDeleted: 0 };
+  private readonly segmentBytes: number;
+  readonly maxBytes: number;
+  readonly maxAgeMs: number;
+  private readonly commitDelayMs: number;
+
+  private constructor(readonly dir: string, options: WalOptions, seen: SeenState, recovered: WalEntry[]) {
+    this.segmentBytes = options.segmentBytes ?? 8 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.maxAgeMs = options.maxAgeMs ?? 7 * 24 * 3600 * 1000;
+    this.commitDelayMs = options.commitDelayMs ?? 2;
+    this.seen = seen;
+    this.recovered = recovered;
+  }
+
+  static async open(dir: string, options: WalOptions = {}): Promise<Wal> {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new SpruceError('E_WAL_DIR', `cannot create the WAL directory ${dir}: ${(error as Error).message}`, {
+        hint: 'pass --wal <dir> with a writable directory',
+        exit: 'BAD_INPUT',
+      });
+    }
+    const snapshotPath = join(dir, SNAPSHOT);
+    let seen = new SeenState();
+    if (existsSync(snapshotPath)) {
+      try {
+        seen = SeenState.fromJSON(JSON.parse(readFileSync(snapshotPath, 'utf8')) as SeenSnapshot);
+      } catch (error) {
+        throw new SpruceError('E_WAL_CORRUPT', `WAL snapshot ${snapshotPath} is unreadable: ${(error as Error).message}`, {
+          hint: 'the snapshot is written atomically, so this means outside damage; move the WAL directory away to start fresh (replay protection is then reset)',
+          exit: 'BAD_INPUT',
+        });
+      }
+    }
+    const indices = readdirSync(dir)
+      .map((name) => /^wal-(\d+)\.log$/.exec(name))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    const wal = new Wal(dir, options, seen, []);
+    const accepted = new Map<number, WalEntry & { segment: Segment }>();
+    let maxId = 0;
+    for (let i = 0; i < indices.length; i++) {
+      const index = indices[i]!;
+      const path = join(dir, segmentName(index));
+      const segment: Segment = { index, path, bytes: 0, unpublished: 0, handle: null };
+      const isLast = i === indices.length - 1;
+      const { records, goodBytes, corrupt } = readSegment(path, isLast);
+      wal.stats.corruptRecords += corrupt;
+      if (isLast) truncateSync(path, goodBytes); // cut a torn tail so appends start on a clean line
+      segment.bytes = goodBytes;
+      for (const record of records) {
+        if (record.t === 'a') {
+          const { t: _t, ...entry } = record;
+          accepted.set(entry.id, { ...entry, segment });
+          segment.unpublished++;
+          seen.add(entry.dev, entry.boot, entry.seq);
+          if (entry.id > maxId) maxId = entry.id;
+        } else {
+          const entry = accepted.get(record.id);
+          if (entry) {
+            entry.segment.unpublished--;
+            accepted.delete(record.id);
+          }
+          if (record.id > maxId) maxId = record.id;
+        }
+      }
+      wal.segments.push(segment);
+    }
+    const ordered = [...accepted.values()].sort((a, b) => a.id - b.id);
+    for (const entry of ordered) {
+      wal.pendingEntries.set(entry.id, entry);
+      wal.pendingLineBytes += entry.line.length;
+    }
+    (wal as { recovered: WalEntry[] }).recovered = ordered.map(({ segment: _s, ...entry }) => entry);
+    wal.nextId = maxId + 1;
+    wal.startSegment((indices.at(-1) ?? 0) + 1);
+    await wal.barrier();
+    return wal;
+  }
+
+  /** Number of frames accepted but not yet published. */
+  get pending(): number {
+    return this.pendingEntries.size;
+  }
+
+  get pendingBytes(): number {
+    return this.pendingLineBytes;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /** Why the log refuses new frames right now, or null if it accepts them. */
+  fullReason(now = Date.now()): 'size' | 'age' | null {
+    if (this.pendingLineBytes >= this.maxBytes) return 'size';
+    const oldest = this.pendingEntries.values().next();
+    if (!oldest.done && now - oldest.value.at > this.maxAgeMs) return 'age';
+    return null;
+  }
+
+  /**
+   * Appends a frame; returns its entry and a promise that resolves once it is on disk (fsynced).
+   * Until then the device must not be acknowledged nor the frame published.
+   */
+  append(frame: Omit<WalEntry, 'id'>): { entry: WalEntry; durable: Promise<void> } {
+    this.assertUsable();
+    const entry: WalEntry = { id: this.nextId++, ...frame };
+    // The replay filter lives with the log: whatever is in the log is "seen", after a restart too.
+    this.seen.add(entry.dev, entry.boot, entry.seq);
+    this.write({ t: 'a', ...entry });
+    this.pendingEntries.set(entry.id, { ...entry, segment: this.active });
+    this.active.unpublished++;
+    this.pendingLineBytes += entry.line.length;
+    this.stats.appended++;
+    return { entry, durable: this.barrier() };
+  }
+
+  /** Records a PUBACK. Not awaited: losing it in a crash only means one duplicate publish. */
+  markPublished(id: number): void {
+    const entry = this.pendingEntries.get(id);
+    if (!entry || this.closed) return;
+    this.pendingEntries.delete(id);
+    this.pendingLineBytes -= entry.line.length;
+    entry.segment.unpublished--;
+    this.write({ t: 'p', id });
+    if (entry.segment.unpublished === 0 && entry.segment !== this.active) this.scheduleCleanup();
+  }
+
+  /** Resolves when everything appended so far is fsynced. */
+  barrier(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.buffer.length === 0 && !this.flushing) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.bufferWaiters.push(() => (this.failure ? reject(this.failure) : resolve()));
+      this.scheduleFlush();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.barrier().catch(() => {});
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const segment of this.segments) if (segment.handle) await (await segment.handle).close();
+  }
+
+  private write(record: Record): void {
+    const json = JSON.stringify(record);
+    const line = `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+    // Rotation is decided here, synchronously, so a record is always counted in the segment whose
+    // file it is written to (a segment is deleted only when its own frames are all published).
+    if (this.active.bytes >= this.segmentBytes) this.startSegment(this.active.index + 1);
+    this.buffer.push({ segment: this.active, text: line });
+    this.active.bytes += line.length;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.timer || this.flushing) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.commitDelayMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.closed) return;
+    const chunks = this.buffer;
+    const waiters = this.bufferWaiters;
+    this.buffer = [];
+    this.bufferWaiters = [];
+    this.flushing = (async () => {
+      try {
+        let i = 0;
+        while (i < chunks.length) {
+          const segment = chunks[i]!.segment;
+          const texts: string[] = [];
+          while (i < chunks.length && chunks[i]!.segment === segment) texts.push(chunks[i++]!.text);
+          const handle = await this.handleOf(segment);
+          await handle.write(texts.join(''), null, 'latin1');
+          await handle.datasync();
+          this.stats.fsyncs++;
+        }
+        // Older segments are complete: close their files.
+        for (const segment of this.segments) {
+          if (segment !== this.active && segment.handle) {
+            const handle = segment.handle;
+            segment.handle = null;
+            await (await handle).close();
+          }
+        }
+      } catch (error) {
+        this.failure = new SpruceError('E_WAL_WRITE', `cannot write the WAL in ${this.dir}: ${(error as Error).message}`, {
+          hint: 'check free disk space and permissions; nothing was acknowledged that is not on disk',
+          exit: 'LIMIT',
+          cause: error,
+        });
+      }
+    })();
+    await this.flushing;
+    this.flushing = null;
+    for (const waiter of waiters) waiter();
+    if (this.buffer.length > 0 || this.bufferWaiters.length > 0) this.scheduleFlush();
+  }
+
+  private handleOf(segment: Segment): Promise<FileHandle> {
+    if (!segment.handle) {
+      segment.handle = open(segment.path, 'a', 0o600).then((handle) => {
+        fsyncDir(this.dir); // the new file's directory entry must be durable too
+        return handle;
+      });
+    }
+    return segment.handle;
+  }
+
+  private startSegment(index: number): void {
+    const segment: Segment = { index, path: join(this.dir, segmentName(index)), bytes: 0, unpublished: 0, handle: null };
+    this.segments.push(segment);
+    this.active = segment;
+    this.scheduleCleanup();
+  }
+
+  /** Deletes fully published segments, after saving the replay filter they carried. */
+  private scheduleCleanup(): void {
+    if (this.cleanupScheduled) return;
+    this.cleanupScheduled = true;
+    setTimeout(() => {
+      this.cleanupScheduled = false;
+      if (this.closed) return;
+      const done = this.segments.filter((s) => s !== this.active && s.unpublished === 0);
+      if (done.length === 0) return;
+      try {
+        // The 'p' records that emptied these segments may still be unflushed; that is fine: the
+        // frames they name are deleted with the segment and so are never replayed.
+        writeSnapshot(this.dir, this.seen.toJSON());
+        for (const segment of done) {
+          unlinkSync(segment.path);
+          this.stats.segmentsDeleted++;
+        }
+        this.segments = this.segments.filter((s) => !done.includes(s));
+      } catch (error) {
+        this.failure = new SpruceError('E_WAL_WRITE', `cannot compact the WAL in ${this.dir}: ${(error as Error).message}`, { exit: 'LIMIT' });
+      }
+    }, 50).unref();
+  }
+
+  private assertUsable(): void {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new SpruceError('E_WAL_CLOSED', 'the WAL is closed');
+  }
+}
+
+function segmentName(index: number): string {
+  return `wal-${String(index).padStart(8, '0')}.log`;
+}
+
+function writeSnapshot(dir: string, snapshot: SeenSnapshot): void {
+  const path = join(dir, SNAPSHOT);
+  const temp = `${path}.tmp`;
+  writeFileSync(temp, JSON.stringify(snapshot));
+  const fd = openSync(temp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(temp, path);
+  fsyncDir(dir);
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a segment's records; stops at the first bad record in the last segment (a torn tail). */
+function readSegment(path: string, isLast: boolean): { records: Record[]; goodBytes: number; corrupt: number } {
+  const text = readFileSync(path, 'latin1');
+  const records: Record[] = [];
+  let offset = 0;
+  let corrupt = 0;
+  while (offset < text.length) {
+    const newline = text.indexOf('\n', offset);
+    if (newline === -1) break; // torn: no newline yet
+    const line = text.slice(offset, newline);
+    const record = parseRecord(line);
+    if (!record) {
+      corrupt++;
+      if (isLast) break;
+    } else {
+      records.push(record);
+    }
+    offset = newline + 1;
+  }
+  return { records, goodBytes: offset, corrupt };
+}
+
+function parseRecord(line: string): Record | null {
+  if (line.length < 10 || line[8] !== ' ') return null;
+  const json = line.slice(9);
+  if (crc32(json).toString(16).padStart(8, '0') !== line.slice(0, 8)) return null;
+  try {
+    const record = JSON.parse(json) as Record;
+    if (record.t !== 'a' && record.t !== 'p') return null;
+    return record;
+  } catch {
+    return null;
+  }
+}

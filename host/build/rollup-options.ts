@@ -1,0 +1,93 @@
+/**
+ * The one definition of spruce's rollup pipeline, used by `spruce build`, the programmatic API
+ * and rollup.config.mjs alike:
+ *
+ *   TypeScript 5.9 (target ES5, firmware/tsconfig.json)  ->  rollup, format "iife"
+ *     ->  terser (ecma 5, safe transforms only)  ->  spruce's final pass (hoist + shims)
+ *
+ * Why each choice (all verified on the interpreter, ESPRUINO.md section 1):
+ * - TypeScript 5.9 pinned: TypeScript 7 refuses target ES5 and has no API for the plugin.
+ * - iife: the bundle is evaluated as a plain script; with "cjs" the bundle touches `exports`,
+ *   which Espruino does not have.
+ * - terser ecma 5: Espruino's parser must accept every byte; ES2015 output forms (arrows,
+ *   shorthand) are only produced by terser when ecma >= 2015 or with unsafe_* options.
+ * - the final pass runs after terser because terser relies on hoisting and would undo it.
+ */
+import typescript from '@rollup/plugin-typescript';
+import terser, { type Options as TerserOptions } from '@rollup/plugin-terser';
+import type { OutputOptions, RollupOptions } from 'rollup';
+import { finalPassPlugin } from './final-pass.ts';
+
+/**
+ * terser settings. Everything that could emit non-ES5 syntax or change semantics is off:
+ * `ecma: 5` for parse/compress/format, no unsafe_* transforms (their defaults are off; spelled
+ * out so a terser upgrade cannot flip them), and `hoist_funs`/`hoist_vars` left to the final pass.
+ */
+export const TERSER_OPTIONS: TerserOptions = {
+  ecma: 5,
+  module: false,
+  toplevel: false,
+  compress: {
+    ecma: 5,
+    passes: 2,
+    unsafe: false,
+    unsafe_arrows: false,
+    unsafe_comps: false,
+    unsafe_Function: false,
+    unsafe_math: false,
+    unsafe_methods: false,
+    unsafe_proto: false,
+    unsafe_regexp: false,
+    unsafe_symbols: false,
+    unsafe_undefined: false,
+    arrows: false,
+    hoist_funs: false,
+    hoist_vars: false,
+    keep_fargs: true,
+  },
+  mangle: true,
+  format: { ecma: 5, comments: false, ascii_only: true, semicolons: true },
+  // One worker: builds run one app at a time and the machine is shared.
+  maxWorkers: 1,
+};
+
+export interface PipelineOptions {
+  /** Absolute path of the entry .ts file. */
+  entry: string;
+  /** tsconfig to compile with (a per-build file extending firmware/tsconfig.json). */
+  tsconfig: string;
+  /** Where the bundle will be written; names the source map's paths. */
+  outFile: string;
+}
+
+export function pipelineInputOptions(options: PipelineOptions): RollupOptions {
+  return {
+    input: options.entry,
+    // The device has no module loader for bundled code; `require("Storage")` and friends are
+    // Espruino built-ins reached through the global `require`, never imports.
+    external: [],
+    // tslib holds a `typeof SuppressedError` probe that rollup would keep (reading an unknown
+    // global "might" have effects); on the device reading a global never does.
+    treeshake: { unknownGlobalSideEffects: false },
+    plugins: [
+      typescript({
+        tsconfig: options.tsconfig,
+        // Patterns resolve from "/" so entries outside the project (tests' temp files) compile too.
+        filterRoot: '/',
+        compilerOptions: { sourceMap: true, inlineSources: true, declaration: false, noEmit: false },
+      }),
+    ],
+  };
+}
+
+export function pipelineOutputOptions(options: PipelineOptions): OutputOptions {
+  return {
+    file: options.outFile,
+    format: 'iife',
+    // 'hidden': produce the map but add no `//# sourceMappingURL` comment, which would only cost
+    // bytes (and JsVars) on the device.
+    sourcemap: 'hidden',
+    strict: true,
+    plugins: [terser(TERSER_OPTIONS), finalPassPlugin()],
+  };
+}

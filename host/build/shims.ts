@@ -1,0 +1,29 @@
+/**
+ * Prototype shims put at the very top of every bundle.
+ *
+ * On Espruino, built-in methods of arrays, strings and functions are found through the
+ * INSTANCE's type, not stored on the prototype objects: `Array.prototype.slice` reads as
+ * undefined while `[].slice` works (ESPRUINO.md section 1). TypeScript's ES5 helpers
+ * (`__spreadArray`, rest parameters) read `Array.prototype.slice`, so the bundle copies the
+ * working method onto the prototype before any helper runs. Only the shim that was verified on
+ * the interpreter is applied; every other prototype read is a dialect-guard violation with a fix.
+ */
+
+export interface PrototypeShim {
+  /** What the bundle may then read, e.g. `Array.prototype.slice`. */
+  path: string;
+  /** The statement that makes it work (no trailing newline). */
+  statement: string;
+}
+
+export const PROTOTYPE_SHIMS: readonly PrototypeShim[] = [
+  { path: 'Array.prototype.slice', statement: 'Array.prototype.slice=[].slice;' },
+];
+
+/** The prologue the final pass prepends to every bundle. */
+export function shimPrologue(): string {
+  return PROTOTYPE_SHIMS.map((shim) => shim.statement).join('');
+}
+
+/** Paths made safe by the prologue, for the guard's prototype rule. */
+export const SHIMMED_PATHS: ReadonlySet<string> = new Set(PROTOTYPE_SHIMS.map((shim) => shim.path));

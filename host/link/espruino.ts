@@ -1,0 +1,430 @@
+/**
+ * Talking to Espruino over any Transport: get its attention (Ctrl-C), turn echo off, identify the
+ * board and firmware, evaluate expressions and move files — with the packet protocol on 2v25+ and
+ * with plain REPL lines on older firmware. Writes honour XON/XOFF from the board.
+ *
+ * Expressions are always wrapped so the board answers `{"v":value}` or `{"e":"message"}`: a thrown
+ * error comes back as a value, never as a half-read `Uncaught` line.
+ */
+import { SpruceError } from '../errors.ts';
+import { CTRL_C, MAX_PACKET_DATA, PacketType, encodePacket, type Packet } from './packets.ts';
+import { RxDemux } from './rx.ts';
+import type { Transport } from './transport.ts';
+
+export interface BoardInfo {
+  version: string;
+  board: string;
+  /** Parsed version, e.g. 2v29 -> {major:2, minor:29}. */
+  major: number;
+  minor: number;
+  /** Packet protocol available (2v25+). */
+  packets: boolean;
+  /** require("crypto").SHA256 exists. */
+  sha256: boolean;
+  env: Record<string, unknown>;
+}
+
+export interface ClientOptions {
+  /** How long to wait for an answer, ms (default 3000). */
+  timeoutMs?: number;
+  /** Packet payload size for file uploads (default 2048; max 8191). */
+  chunkSize?: number;
+  /** Force the line-based fallback even on 2v25+ (tests, odd firmware). */
+  noPackets?: boolean;
+}
+
+export interface Progress {
+  (sentBytes: number, totalBytes: number): void;
+}
+
+/** Parses Espruino's version string ("2v29", "2v25.13"). */
+export function parseVersion(version: string): { major: number; minor: number } | undefined {
+  const match = /^(\d+)v(\d+)/.exec(version);
+  return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
+}
+
+export function supportsPackets(version: string): boolean {
+  const parsed = parseVersion(version);
+  return parsed !== undefined && (parsed.major > 2 || (parsed.major === 2 && parsed.minor >= 25));
+}
+
+let nextMarker = 1;
+
+export class EspruinoClient {
+  readonly rx = new RxDemux();
+  private xoff = false;
+  private xonWaiters: Array<() => void> = [];
+  private readonly timeoutMs: number;
+  private readonly chunkSize: number;
+  private usePackets = false;
+  info: BoardInfo | undefined;
+  /** Text the board printed that no request consumed (program output). */
+  private readonly textListeners = new Set<(text: string) => void>();
+  private textBuffer = '';
+  private readonly onData = (chunk: Buffer) => this.rx.push(chunk);
+  private readonly onOpen = () => {
+    this.rx.reset();
+    this.xoff = false;
+    this.releaseXon();
+  };
+
+  constructor(
+    readonly transport: Transport,
+    private readonly options: ClientOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 3000;
+    this.chunkSize = Math.min(options.chunkSize ?? 2048, MAX_PACKET_DATA);
+    transport.on('data', this.onData);
+    transport.on('open', this.onOpen);
+    this.rx.on('xoff', () => {
+      this.xoff = true;
+    });
+    this.rx.on('xon', () => {
+      this.xoff = false;
+      this.releaseXon();
+    });
+    this.rx.on('text', (bytes) => {
+      const text = bytes.toString('latin1');
+      this.textBuffer = (this.textBuffer + text).slice(-65536);
+      for (const listener of this.textListeners) listener(text);
+    });
+  }
+
+  /** Stops listening to the transport (it stays open for others). */
+  detach(): void {
+    this.transport.off('data', this.onData);
+    this.transport.off('open', this.onOpen);
+    this.releaseXon();
+  }
+
+  /** Subscribes to the board's console text (protocol bytes removed). */
+  onText(listener: (text: string) => void): () => void {
+    this.textListeners.add(listener);
+    return () => this.textListeners.delete(listener);
+  }
+
+  private releaseXon(): void {
+    for (const waiter of this.xonWaiters.splice(0)) waiter();
+  }
+
+  private async waitXon(): Promise<void> {
+    if (!this.xoff) return;
+    // Espruino's own tools give an XOFF at most 10 s; after that the board is assumed to have lost it.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.xoff = false;
+        resolve();
+      }, 10_000);
+      this.xonWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Writes bytes in slices, pausing whenever the board has sent XOFF. */
+  async write(data: Buffer | string): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+    const slice = 256;
+    for (let offset = 0; offset < bytes.length; offset += slice) {
+      await this.waitXon();
+      await this.transport.write(bytes.subarray(offset, offset + slice));
+    }
+  }
+
+  /**
+   * Gets the board's attention: Ctrl-C clears a half-typed line or breaks running code, then echo
+   * off, then a probe that must come back. Run it after opening and after any reboot.
+   */
+  async sync(): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.write(Buffer.from([CTRL_C]));
+      await this.write('\x10echo(0)\n');
+      try {
+        await this.evalLine('1', Math.min(this.timeoutMs, 1500 * (attempt + 1)));
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw this.noAnswer('the board did not answer a probe after Ctrl-C', lastError);
+  }
+
+  private noAnswer(what: string, cause?: unknown): SpruceError {
+    const garbage = this.textBuffer.slice(-200);
+    const looksGarbled = garbage.length > 0 && [...garbage].filter((c) => c.charCodeAt(0) >= 0x80 || (c.charCodeAt(0) < 0x20 && !'\r\n\t\x1b'.includes(c))).length > garbage.length / 4;
+    if (looksGarbled) {
+      return new SpruceError('E_DEVICE_GARBLED', `${what}; it sent unreadable bytes instead (${JSON.stringify(garbage.slice(-40))})`, {
+        exit: 'DEVICE',
+        hint: 'the baud rate is probably wrong (Espruino on ESP32 uses 115200), or the chip is in the ROM bootloader: press EN (reset) and try again',
+        cause,
+      });
+    }
+    return new SpruceError('E_DEVICE_NO_ANSWER', `${what} (on ${this.transport.name})`, {
+      exit: 'DEVICE',
+      hint: 'is Espruino running on the board? Press EN (reset), check the port and baud (115200); a board in deep sleep answers only when it wakes',
+      cause,
+    });
+  }
+
+  /** Identifies the board: version, board name, packet support, SHA256 support. */
+  async identify(): Promise<BoardInfo> {
+    const env = (await this.evalLine('process.env')) as Record<string, unknown>;
+    if (!env || typeof env !== 'object' || typeof env.VERSION !== 'string') {
+      throw new SpruceError('E_DEVICE_UNKNOWN', 'the board answered but did not report an Espruino version', { exit: 'DEVICE', hint: 'is this board running Espruino?' });
+    }
+    const version = env.VERSION;
+    const parsed = parseVersion(version) ?? { major: 0, minor: 0 };
+    const sha256 = (await this.evalLine('typeof require("crypto").SHA256=="function"').catch(() => false)) === true;
+    const info: BoardInfo = { version, board: String(env.BOARD ?? 'unknown'), ...parsed, packets: supportsPackets(version) && !this.options.noPackets, sha256, env };
+    this.info = info;
+    this.usePackets = info.packets;
+    return info;
+  }
+
+  /** The wrapper that turns any expression into `{"v":...}` or `{"e":"..."}`. */
+  private wrap(expression: string): string {
+    return `(function(){try{return JSON.stringify({v:eval(${JSON.stringify(expression)})})}catch(e){return JSON.stringify({e:String(e&&e.message||e)})}})()`;
+  }
+
+  private unwrap(expression: string, json: string): unknown {
+    let answer: { v?: unknown; e?: string };
+    try {
+      answer = JSON.parse(json);
+    } catch (error) {
+      throw new SpruceError('E_DEVICE_GARBLED', `the board's answer to \`${expression.slice(0, 60)}\` is not JSON: ${JSON.stringify(json.slice(0, 80))}`, {
+        exit: 'DEVICE',
+        hint: 'characters were lost on the line: check the cable and baud rate, then retry',
+        cause: error,
+      });
+    }
+    if (answer.e !== undefined) {
+      throw new SpruceError('E_DEVICE_EVAL', `the board raised an error evaluating \`${expression.slice(0, 60)}\`: ${answer.e}`, { exit: 'DEVICE' });
+    }
+    return answer.v;
+  }
+
+  /** Evaluates an expression on the board and returns its JSON value. */
+  async eval(expression: string, timeoutMs = this.timeoutMs): Promise<unknown> {
+    return this.usePackets ? this.evalPacket(expression, timeoutMs) : this.evalLine(expression, timeoutMs);
+  }
+
+  /** REPL-line evaluation, for any firmware: the answer is printed between markers built at run time. */
+  async evalLine(expression: string, timeoutMs = this.timeoutMs): Promise<unknown> {
+    const id = `${process.pid.toString(36)}${(nextMarker++).toString(36)}`;
+    const open = `<S${id}>`;
+    const close = `</S${id}>`;
+    // The markers are concatenated on the board, so an echo of this line can never match them.
+    const line = `\x10print("<S"+${JSON.stringify(id)}+">"+${this.wrap(expression)}+"</S"+${JSON.stringify(id)}+">")\n`;
+    let seen = '';
+    let cancel = () => {};
+    const answer = new Promise<string>((resolve, reject) => {
+      cancel = () => {
+        clearTimeout(timer);
+        off();
+      };
+      const timer = setTimeout(() => {
+        off();
+        reject(this.noAnswer(`no answer to \`${expression.slice(0, 60)}\` within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.onText((text) => {
+        seen = (seen + text).slice(-1_000_000);
+        const start = seen.indexOf(open);
+        if (start < 0) return;
+        const end = seen.indexOf(close, start);
+        if (end < 0) return;
+        clearTimeout(timer);
+        off();
+        resolve(seen.slice(start + open.length, end));
+      });
+    });
+    answer.catch(() => undefined);
+    try {
+      await this.write(line);
+    } catch (error) {
+      cancel();
+      throw error;
+    }
+    return this.unwrap(expression, await answer);
+  }
+
+  /** Waits for one packet of a type (or a NAK), with a timeout. */
+  private nextPacket(type: number, timeoutMs: number, what: string, signal?: AbortSignal): Promise<Packet> {
+    return new Promise((resolve, reject) => {
+      signal?.addEventListener('abort', () => {
+        cleanup();
+        reject(new Error('aborted'));
+      });
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.rx.off('packet', onPacket);
+        this.rx.off('nak', onNak);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(this.noAnswer(`no answer to ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onPacket = (packet: Packet) => {
+        if (packet.type !== type) return;
+        cleanup();
+        resolve(packet);
+      };
+      const onNak = () => {
+        cleanup();
+        reject(nakError(what));
+      };
+      this.rx.on('packet', onPacket);
+      this.rx.on('nak', onNak);
+    });
+  }
+
+  private async evalPacket(expression: string, timeoutMs: number): Promise<unknown> {
+    const code = this.wrap(expression);
+    if (code.length > MAX_PACKET_DATA) return this.evalLine(expression, timeoutMs);
+    const controller = new AbortController();
+    const response = this.nextPacket(PacketType.RESPONSE, timeoutMs, `EVAL \`${expression.slice(0, 60)}\``, controller.signal);
+    response.catch(() => undefined);
+    try {
+      await this.write(encodePacket(PacketType.EVAL, code));
+    } catch (error) {
+      controller.abort();
+      throw error;
+    }
+    // The RESPONSE holds the JSON of our wrapper's string: decode twice.
+    const packet = await response;
+    let inner: unknown;
+    try {
+      inner = JSON.parse(packet.data.toString('latin1'));
+    } catch {
+      inner = undefined;
+    }
+    if (typeof inner !== 'string') {
+      throw new SpruceError('E_DEVICE_GARBLED', `unexpected RESPONSE to EVAL: ${JSON.stringify(packet.data.toString('latin1').slice(0, 80))}`, { exit: 'DEVICE' });
+    }
+    return this.unwrap(expression, inner);
+  }
+
+  /** Sends one packet and waits for its ACK; retries on NAK up to `retries` times. */
+  async sendPacket(type: number, data: Buffer | string, what: string, retries = 2): Promise<void> {
+    const bytes = encodePacket(type, data);
+    for (let attempt = 0; ; attempt++) {
+      let cancel = () => {};
+      const answer = new Promise<'ack' | 'nak'>((resolve, reject) => {
+        const cleanup = (cancel = () => {
+          clearTimeout(timer);
+          this.rx.off('ack', onAck);
+          this.rx.off('nak', onNak);
+        });
+        // The board refuses a packet that takes over 2 s; allow the bytes' time on the wire too.
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(this.noAnswer(`no ACK for ${what} within ${this.timeoutMs} ms`));
+        }, this.timeoutMs + bytes.length / 5);
+        const onAck = () => {
+          cleanup();
+          resolve('ack');
+        };
+        const onNak = () => {
+          cleanup();
+          resolve('nak');
+        };
+        this.rx.on('ack', onAck);
+        this.rx.on('nak', onNak);
+      });
+      answer.catch(() => undefined);
+      try {
+        await this.write(bytes);
+      } catch (error) {
+        cancel();
+        throw error;
+      }
+      if ((await answer) === 'ack') return;
+      if (attempt >= retries) throw nakError(what);
+    }
+  }
+
+  /** Writes a whole Storage file. Packet protocol when available, else chunked Storage.write lines. */
+  async writeFile(name: string, data: Buffer, progress?: Progress): Promise<void> {
+    if (this.usePackets) return this.writeFilePackets(name, data, progress);
+    return this.writeFileLines(name, data, progress);
+  }
+
+  private async writeFilePackets(name: string, data: Buffer, progress?: Progress): Promise<void> {
+    await this.sendPacket(PacketType.FILE_SEND, JSON.stringify({ fn: name, s: data.length }), `FILE_SEND ${name}`, 0);
+    progress?.(0, data.length);
+    for (let offset = 0; offset < data.length; offset += this.chunkSize) {
+      const chunk = data.subarray(offset, offset + this.chunkSize);
+      // A DATA packet cannot be retried (the board's offset already moved if it was half-applied), so 0 retries.
+      await this.sendPacket(PacketType.DATA, chunk, `DATA for ${name} at ${offset}`, 0);
+      progress?.(offset + chunk.length, data.length);
+    }
+  }
+
+  private async writeFileLines(name: string, data: Buffer, progress?: Progress): Promise<void> {
+    // 3 bytes -> 4 base64 chars; keep each REPL line well under a few KB.
+    const chunk = 768;
+    progress?.(0, data.length);
+    for (let offset = 0; offset < data.length || offset === 0; offset += chunk) {
+      const part = data.subarray(offset, offset + chunk).toString('base64');
+      await this.evalLine(`require("Storage").write(${JSON.stringify(name)},atob(${JSON.stringify(part)}),${offset},${data.length})`);
+      progress?.(Math.min(offset + chunk, data.length), data.length);
+      if (data.length === 0) break;
+    }
+  }
+
+  /** Reads a Storage file back (packet FILE_RECV, else base64 lines). */
+  async readFile(name: string): Promise<Buffer> {
+    if (this.usePackets) {
+      const chunks: Buffer[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        let timer = setTimeout(fail, this.timeoutMs);
+        function fail() {
+          cleanup();
+          reject(new SpruceError('E_DEVICE_NO_ANSWER', `reading ${name} back stalled`, { exit: 'DEVICE', hint: 'retry; check the cable' }));
+        }
+        const onPacket = (packet: Packet) => {
+          if (packet.type !== PacketType.DATA) return;
+          clearTimeout(timer);
+          if (packet.data.length === 0) {
+            cleanup();
+            resolve();
+            return;
+          }
+          chunks.push(packet.data);
+          timer = setTimeout(fail, this.timeoutMs);
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          this.rx.off('packet', onPacket);
+        };
+        this.rx.on('packet', onPacket);
+      });
+      done.catch(() => undefined);
+      await this.sendPacket(PacketType.FILE_RECV, JSON.stringify({ fn: name }), `FILE_RECV ${name}`, 0);
+      await done;
+      return Buffer.concat(chunks);
+    }
+    const size = (await this.evalLine(`(require("Storage").read(${JSON.stringify(name)})||"").length`)) as number;
+    const parts: Buffer[] = [];
+    for (let offset = 0; offset < size; offset += 768) {
+      const b64 = (await this.evalLine(`btoa(require("Storage").read(${JSON.stringify(name)},${offset},${Math.min(768, size - offset)}))`)) as string;
+      parts.push(Buffer.from(b64, 'base64'));
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** SHA-256 (hex) of a Storage file, computed on the board. */
+  async sha256(name: string): Promise<string | null> {
+    const expression = `(function(f){if(f===undefined)return null;var b=new Uint8Array(require("crypto").SHA256(f)),s="";for(var i=0;i<b.length;i++)s+=(256+b[i]).toString(16).substr(1);return s})(require("Storage").read(${JSON.stringify(name)}))`;
+    return (await this.eval(expression, Math.max(this.timeoutMs, 10_000))) as string | null;
+  }
+}
+
+function nakError(what: string): SpruceError {
+  return new SpruceError('E_DEVICE_NAK', `the board refused ${what} (NAK)`, {
+    exit: 'DEVICE',
+    hint: 'the file may not fit in Storage, the name may be too long (28 chars max), or bytes were lost on the line; retry, and check `require("Storage").getFree()`',
+  });
+}
+

@@ -1,0 +1,27 @@
+/**
+ * Installing what the build produced (dist/<board>/<app>.js + .manifest.json) on a virtual
+ * board, the way the flasher installs it on a real one: the bundle as .bootcde, the manifest's
+ * Storage files, and the device identity file spruce.dev = {"id", "key"}.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readBuildManifestFile, type BuildManifest } from '../build/index.ts';
+import type { VirtualBoard } from './board.ts';
+
+/** The Storage file the firmware reads its identity from (firmware/hal/device.ts). */
+export const DEVICE_FILE = 'spruce.dev';
+
+export function deviceFile(id: string, key: string): string {
+  return JSON.stringify({ id, key });
+}
+
+/** Installs a build by its manifest file; returns the manifest. */
+export function installBuild(board: VirtualBoard, manifestFile: string, identity?: { id: string; key: string }): BuildManifest {
+  const manifest = readBuildManifestFile(manifestFile);
+  const bundle = readFileSync(join(dirname(manifestFile), manifest.bundle), 'latin1');
+  const files: Record<string, string | Uint8Array> = {};
+  for (const entry of manifest.storage) files[entry.name] = new Uint8Array(readFileSync(entry.path));
+  if (identity) files[DEVICE_FILE] = deviceFile(identity.id, identity.key);
+  board.install({ bundle, files });
+  return manifest;
+}

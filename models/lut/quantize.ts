@@ -1,0 +1,65 @@
+/**
+ * Float table → int8 table with ONE scale, plus int16 biases. Before scaling, the table is
+ * re-centred in ways that leave every decision unchanged, so the int8 range is spent on what
+ * matters:
+ *   - multiclass: subtracting the same value from all classes' entry for (feature, bin) shifts
+ *     every class score equally for the rows in that bin;
+ *   - per (column, feature): every row lands in exactly one bin of each feature, so a constant
+ *     moved from the feature's bins into the column's bias changes nothing.
+ */
+import type { FloatTable } from './logreg.ts';
+
+export interface QuantizedTable {
+  columns: number;
+  features: number;
+  bins: number;
+  classes: number;
+  /** Integer units per logit. */
+  scale: number;
+  table: Int8Array;
+  bias: Int16Array;
+}
+
+function roundHalfAway(x: number): number {
+  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+}
+
+export function centreTable(model: FloatTable): FloatTable {
+  const { columns: k, features: f, bins: b } = model;
+  const table = Float64Array.from(model.table);
+  const bias = Float64Array.from(model.bias);
+  if (k > 1) {
+    for (let j = 0; j < f; j++) {
+      for (let bin = 0; bin < b; bin++) {
+        let mean = 0;
+        for (let c = 0; c < k; c++) mean += table[(c * f + j) * b + bin]!;
+        mean /= k;
+        for (let c = 0; c < k; c++) table[(c * f + j) * b + bin]! -= mean;
+      }
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    for (let j = 0; j < f; j++) {
+      const base = (c * f + j) * b;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let bin = 0; bin < b; bin++) { lo = Math.min(lo, table[base + bin]!); hi = Math.max(hi, table[base + bin]!); }
+      const mid = (lo + hi) / 2;
+      for (let bin = 0; bin < b; bin++) table[base + bin]! -= mid;
+      bias[c]! += mid;
+    }
+  }
+  return { ...model, table, bias };
+}
+
+export function quantize(model: FloatTable): QuantizedTable {
+  const centred = centreTable(model);
+  let maxAbs = 0;
+  for (const v of centred.table) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const scale = maxAbs > 0 ? 127 / maxAbs : 1;
+  const table = new Int8Array(centred.table.length);
+  for (let i = 0; i < table.length; i++) table[i] = Math.max(-127, Math.min(127, roundHalfAway(centred.table[i]! * scale)));
+  const bias = new Int16Array(centred.bias.length);
+  for (let c = 0; c < bias.length; c++) bias[c] = Math.max(-32767, Math.min(32767, roundHalfAway(centred.bias[c]! * scale)));
+  return { columns: model.columns, features: model.features, bins: model.bins, classes: model.classes, scale: Math.fround(scale), table, bias };
+}

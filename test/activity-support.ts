@@ -1,0 +1,86 @@
+/**
+ * Helpers for the activity tests: build and install the real activity bundle (with its model file
+ * from app.json) on a virtual board, and rebuild the held-out windows on the host exactly as
+ * `spruce train --preset activity` cut them.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../host/build/index.ts';
+import { VirtualBoard, type VirtualBoardOptions } from '../host/sim/index.ts';
+import { installBuild } from '../host/sim/install.ts';
+import { projectRoot } from '../host/paths.ts';
+import { splitFrame } from '../firmware/core/wire.ts';
+import { parseLut, type LutModel } from '../firmware/core/lut/format.ts';
+import { PRESETS } from '../models/presets.ts';
+import { cutWindows, loadSeries, type SeriesWindow } from '../models/data/series.ts';
+import { resolveDataPath } from '../models/prepare.ts';
+
+export const DEVICE_ID = 'act-test-1';
+export const DEVICE_KEY = createHash('sha256').update('spruce activity test key').digest('hex');
+
+export async function buildActivity(): Promise<{ manifestPath: string; cleanup: () => void }> {
+  const out = mkdtempSync(join(tmpdir(), 'spruce-act-build-'));
+  const result = await buildApp({ board: 'virtual', app: 'activity', outDir: out });
+  return { manifestPath: result.manifestPath, cleanup: () => rmSync(out, { recursive: true, force: true }) };
+}
+
+export interface ActivityBoard {
+  board: VirtualBoard;
+  frames: { k: string; d: Record<string, unknown>; seq: number }[];
+  other: string[];
+}
+
+export function startActivityBoard(manifestPath: string, options: VirtualBoardOptions = {}): ActivityBoard {
+  const board = new VirtualBoard(options);
+  installBuild(board, manifestPath, { id: DEVICE_ID, key: DEVICE_KEY });
+  const result: ActivityBoard = { board, frames: [], other: [] };
+  let pending = '';
+  board.on('output', (text: string) => {
+    pending += text;
+    const parts = pending.split('\r\n');
+    pending = parts.pop() ?? '';
+    for (const part of parts) {
+      if (part.startsWith('@s1 ')) result.frames.push(verifyFrame(part));
+      else if (part.trim() !== '') result.other.push(part);
+    }
+  });
+  board.boot(0);
+  return result;
+}
+
+export function verifyFrame(line: string): { k: string; d: Record<string, unknown>; seq: number } {
+  const frame = splitFrame(line);
+  if (!frame) throw new Error(`not a frame: ${line}`);
+  const expected = createHmac('sha256', Buffer.from(DEVICE_KEY, 'hex')).update(frame.json, 'latin1').digest();
+  const actual = Buffer.from(frame.hmac, 'hex');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new Error(`bad HMAC: ${line}`);
+  return JSON.parse(frame.json);
+}
+
+/** The committed activity model and its metadata. */
+export function activityModel(): { model: LutModel; meta: { featureIndex: number[]; labels: string[]; features: string[] } } {
+  const dir = join(projectRoot(), 'models', 'activity');
+  const bytes = readFileSync(join(dir, 'activity.lut'));
+  const parsed = parseLut(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+  if (!parsed.ok) throw new Error(parsed.detail);
+  return { model: parsed.model, meta: JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) };
+}
+
+/** Every held-out window of the activity preset (the test subjects), as the trainer cut them. */
+export function heldOutWindows(): SeriesWindow[] {
+  const config = PRESETS.activity!.data;
+  const data = loadSeries({
+    file: resolveDataPath(config.data),
+    label: config.label,
+    group: config.group,
+    segment: config.segment,
+    channels: config.channels!,
+    magnitude: config.magnitude,
+    sourceHz: config.sourceHz,
+    hz: config.hz,
+  });
+  const test = new Set(config.testGroups);
+  return cutWindows(data, config.window!, config.hop!, config.windowLabel!).filter((w) => test.has(w.group));
+}

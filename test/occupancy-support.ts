@@ -1,0 +1,137 @@
+/**
+ * Shared by the occupancy integration tests: build the real occupancy bundle once, provision a
+ * virtual board with it, read the frames it prints, and recompute what the pure core says the
+ * firmware should have printed for the very sensor bytes the board's I2C bus served.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../host/build/index.ts';
+import { VirtualBoard, occupancyReplay, type VirtualBoardOptions } from '../host/sim/index.ts';
+import { datasetsDir } from '../host/paths.ts';
+import { splitFrame } from '../firmware/core/wire.ts';
+import { decodeBh1750, decodeScd41, BH1750_ADDRESS, SCD41_ADDRESS } from '../firmware/core/sensors.ts';
+import type { Readings } from '../firmware/core/occupancy.ts';
+import type { Sha256 } from '../firmware/core/hmac.ts';
+import { useModelEnvironment } from '../firmware/apps/occupancy/classifier.ts';
+import type { ModelEnvironment } from '../firmware/hal/lut.ts';
+import { hostNatives } from '../host/espruino/natives.ts';
+
+export const DEVICE_ID = 'occ-test-1';
+export const DEVICE_KEY = createHash('sha256').update('spruce occupancy test key').digest('hex');
+
+export const nodeSha256: Sha256 = (data) => {
+  const d = createHash('sha256').update(data).digest();
+  return d.buffer.slice(d.byteOffset, d.byteOffset + d.length);
+};
+
+export interface OccupancyBuild {
+  bundle: string;
+  /** Storage files the app lists in app.json (e.g. model tables), as the flasher installs them. */
+  files: Record<string, Uint8Array>;
+  bytes: number;
+  jsVars: number;
+}
+
+export async function buildOccupancy(): Promise<OccupancyBuild> {
+  const out = mkdtempSync(join(tmpdir(), 'spruce-occ-build-'));
+  try {
+    const result = await buildApp({ board: 'virtual', app: 'occupancy', outDir: out });
+    const files: Record<string, Uint8Array> = {};
+    for (const entry of result.manifest.storage) files[entry.name] = new Uint8Array(readFileSync(entry.path));
+    return { bundle: result.code, files, bytes: result.manifest.bytes, jsVars: result.manifest.jsVarsEstimate };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export const OCCUPANCY_CSV = () => join(datasetsDir(), 'occupancy', 'occupancy_test1.csv');
+
+export interface Envelope {
+  dev: string;
+  boot: number;
+  seq: number;
+  k: string;
+  d: Record<string, number | string | null>;
+}
+
+/** Checks the HMAC with the key (constant-time) and parses the JSON; throws on a forged line. */
+export function verifyFrame(line: string): Envelope {
+  const frame = splitFrame(line);
+  if (!frame) throw new Error(`not a frame: ${JSON.stringify(line)}`);
+  const expected = createHmac('sha256', Buffer.from(DEVICE_KEY, 'hex')).update(frame.json, 'latin1').digest();
+  const actual = Buffer.from(frame.hmac, 'hex');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new Error(`bad HMAC: ${line}`);
+  return JSON.parse(frame.json) as Envelope;
+}
+
+export interface ProvisionedBoard {
+  board: VirtualBoard;
+  /** Every frame line printed, in order (retransmissions included). */
+  lines: string[];
+  /** Console text that is neither a frame nor blank. */
+  other: string[];
+  /** Acknowledge frames through the REPL as they are printed (default true). */
+  autoAck: { on: boolean };
+}
+
+let replaySource: ReturnType<typeof occupancyReplay>['source'] | undefined;
+
+export function provision(build: OccupancyBuild, options: VirtualBoardOptions = {}): ProvisionedBoard {
+  replaySource ??= occupancyReplay(OCCUPANCY_CSV()).source;
+  const board = new VirtualBoard({ sensors: { environment: replaySource }, ...options });
+  board.install({ bundle: build.bundle, files: { ...build.files, 'spruce.dev': JSON.stringify({ id: DEVICE_ID, key: DEVICE_KEY }) } });
+  const result: ProvisionedBoard = { board, lines: [], other: [], autoAck: { on: true } };
+  let pending = '';
+  board.on('output', (text: string) => {
+    pending += text;
+    const parts = pending.split('\r\n');
+    pending = parts.pop() ?? '';
+    for (const part of parts) {
+      if (part.startsWith('@s1 ')) {
+        result.lines.push(part);
+        if (result.autoAck.on) {
+          const env = verifyFrame(part);
+          // What the host does through the REPL once the frame is durable.
+          board.post(`ack(${env.boot},${env.seq})`, [], 'REPL ack');
+        }
+      } else if (part.trim() !== '') result.other.push(part);
+    }
+  });
+  return result;
+}
+
+/**
+ * The readings the firmware saw this wake, decoded from the bytes the I2C bus served (the bus
+ * logs every transaction), with the fault codes the drivers produce for missing answers.
+ */
+export function readingsFromBus(log: { op: string; address: number; bytes: number[] }[]): Readings {
+  const readings: Readings = { t: null, h: null, c: null, l: null, faults: [] };
+  const air = log.find((entry) => entry.op === 'read' && entry.address === SCD41_ADDRESS && entry.bytes.length === 9);
+  const decodedAir = air ? decodeScd41(air.bytes) : { ok: false as const, code: 'scd41_nak' };
+  if (decodedAir.ok) {
+    readings.t = decodedAir.t;
+    readings.h = decodedAir.h;
+    readings.c = decodedAir.co2;
+  } else readings.faults.push(decodedAir.code);
+  const light = log.find((entry) => entry.op === 'read' && entry.address === BH1750_ADDRESS && entry.bytes.length === 2);
+  const decodedLight = light ? decodeBh1750(light.bytes) : { ok: false as const, code: 'bh1750_nak' };
+  if (decodedLight.ok) readings.l = decodedLight.lux;
+  else readings.faults.push(decodedLight.code);
+  return readings;
+}
+
+/**
+ * Makes the app's classifier run in Node exactly as on the board: the same model files (from the
+ * build's Storage list) through the host implementation of Espruino's native helpers.
+ */
+export function useBoardModels(build: OccupancyBuild): void {
+  useModelEnvironment({
+    natives: hostNatives as unknown as ModelEnvironment['natives'],
+    read: (name) => {
+      const bytes = build.files[name];
+      return bytes ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer : undefined;
+    },
+  });
+}
