@@ -12,7 +12,7 @@
  * Needs mosquitto and mosquitto-clients (Debian packages).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -92,6 +92,21 @@ async function bridgeThroughput(url: string, fixture: Fixture, dir: string): Pro
   await sink.close();
   await wal.close();
   return ms;
+}
+
+/** The disk's own fdatasync latency: the floor under any line-in → durable → PUBACK latency. */
+function fsyncLatencies(dir: string, count = 300): number[] {
+  const path = join(dir, 'fsync-probe');
+  const fd = openSync(path, 'a');
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    writeSync(fd, 'x'.repeat(200) + '\n');
+    const started = performance.now();
+    fdatasyncSync(fd);
+    out.push(performance.now() - started);
+  }
+  closeSync(fd);
+  return out.sort((a, b) => a - b);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -185,6 +200,7 @@ async function main(): Promise<void> {
     const latencyCount = LATENCY_SECONDS * 1000;
     const base = await mqttjsLatency(broker.url, makeLines(latencyCount, 20).lines);
     const ours = await bridgeLatency(broker.url, makeLines(latencyCount, 21), join(work, 'wal-latency'));
+    const disk = fsyncLatencies(work);
 
     const row = (cells: string[]): string => '| ' + cells.join(' | ') + ' |';
     console.log('');
@@ -199,6 +215,7 @@ async function main(): Promise<void> {
     console.log(row(['---', '---:', '---:', '---:', '---:']));
     console.log(row(['MQTT.js publish QoS 1 only (baseline)', percentile(base, 50).toFixed(2), percentile(base, 99).toFixed(2), base.at(-1)!.toFixed(2), '1.00']));
     console.log(row(['spruce bridge (verify + WAL fsync + QoS 1)', percentile(ours, 50).toFixed(2), percentile(ours, 99).toFixed(2), ours.at(-1)!.toFixed(2), (percentile(ours, 99) / percentile(base, 99)).toFixed(2)]));
+    console.log(row(['(reference) one fdatasync of this disk', percentile(disk, 50).toFixed(2), percentile(disk, 99).toFixed(2), disk.at(-1)!.toFixed(2), (percentile(disk, 99) / percentile(base, 99)).toFixed(2)]));
     console.log('');
     console.log(`target: bridge at least as fast as mosquitto_pub (ratio >= 1.00): ${bridgeRate >= pubRate ? 'met' : 'NOT met'}; p99 under 10 ms: ${percentile(ours, 99) < 10 ? 'met' : 'NOT met'}`);
   } finally {

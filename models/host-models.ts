@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { hostNatives } from '../host/espruino/natives.ts';
 import { loadApp } from '../host/build/apps.ts';
 import { storageFilePath } from '../host/build/apps.ts';
-import type { ModelEnvironment } from '../firmware/hal/lut.ts';
+import type { ModelEnvironment } from '../firmware/core/lut/runtime.ts';
 
 export function hostModelEnvironment(app: string): ModelEnvironment {
   const storage = loadApp(app).manifest.storage;

@@ -63,7 +63,7 @@ describe.skipIf(!hasMosquitto())('device MQTT through the virtual board (mosquit
     network.setUp(true);
     let restart: Promise<void> | undefined;
     watcher.onLine = (count) => {
-      if (count !== 5 || restart) return;
+      if (count !== 3 || restart) return;
       // The restart takes real time: let the board's clock follow real time meanwhile, as the
       // device's retry timers would on hardware.
       const release = board.hold();
@@ -86,6 +86,18 @@ describe.skipIf(!hasMosquitto())('device MQTT through the virtual board (mosquit
     expect([...watcher.ids.keys()].sort()).toEqual(Array.from({ length: 32 }, (_, i) => `${DEV}/${i + 1}/0`).sort());
     // QoS 1 is at-least-once: a frame whose PUBACK died with the broker may arrive twice;
     // (dev, boot, seq) makes that harmless.
+    expect(outboxFiles(board)).toEqual([]);
+  });
+
+  it('a wrong Wi-Fi password is reported at once (the one error Espruino reports) and backs off', async () => {
+    const { board, wakes } = await setup();
+    networkOf(board).conditions.badPassword = true;
+    await board.runWakes(2);
+    expect(wakes[0]).toMatchObject({ ok: 'false', code: 'E_WIFI_AUTH', sent: 0 });
+    expect(outboxFiles(board)).toHaveLength(2);
+    networkOf(board).conditions.badPassword = false;
+    await board.runWakes(1);
+    expect(wakes[2]).toMatchObject({ ok: 'true', sent: 3 });
     expect(outboxFiles(board)).toEqual([]);
   });
 });

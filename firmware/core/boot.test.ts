@@ -57,6 +57,13 @@ describe('boot counter', () => {
     }
   });
 
+  it('folds a full tick file of another size (firmware built with another TICKS)', () => {
+    const flash = new MemoryFlash();
+    for (let i = 1; i <= 3; i++) expect(nextBoot(flash, 3)).toBe(i);
+    expect(nextBoot(flash, 8)).toBe(4); // the old 3-byte file is full: fold, then count on
+    expect(nextBoot(flash, 8)).toBe(5);
+  });
+
   it('writes one byte per boot in place between folds', () => {
     const flash = new MemoryFlash();
     nextBoot(flash, 512);

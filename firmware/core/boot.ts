@@ -4,12 +4,12 @@
  *
  * Layout in Storage:
  *   sp.b0 / sp.b1  slots (slots.ts) holding { e: epoch, b: base }
- *   sp.t<epoch>   a fixed-size tick file of TICKS bytes, created 0xFF; each boot fills ONE more byte
+ *   sp.t<epoch>    a fixed-size tick file of TICKS bytes, created 0xFF; each boot fills ONE more byte
  *
- *   boot = base + (number of filled bytes in sp.t<epoch>)      -- counted with a native indexOf
+ *   boot = base + (filled bytes of sp.t<epoch>, this boot's included)   -- a native indexOf
  *
- * When the tick file is full, fold: save { e: epoch+1, b: base+TICKS } in the older slot, then
- * erase sp.t<epoch>; the new epoch starts with a new empty tick file. A cut anywhere leaves either
+ * When the tick file is full, fold: save { e: epoch+1, b: base + its filled bytes (TICKS) } in the
+ * older slot, then erase sp.t<epoch>; the new epoch starts with a new empty tick file. A cut anywhere leaves either
  * the old slot (the full tick file is folded again next boot) or the new one (its tick file is
  * missing or empty: counting restarts at base+TICKS, past every value used before). A frame is
  * only ever sent after the byte that produced its boot value is in flash, so no value repeats.
@@ -49,8 +49,9 @@ export function nextBoot(flash: Flash, ticks?: number): number {
   var name = TICK_PREFIX + base.e;
   var stored = flash.read(name);
   var filled = filledTicks(stored);
-  if (filled >= size) {
-    base = { e: base.e + 1, b: base.b + size };
+  // Full, or full at another size (a firmware built with a different TICKS): fold.
+  if (filled >= size || (stored !== undefined && filled >= stored.length)) {
+    base = { e: base.e + 1, b: base.b + filled };
     gen++;
     saveSlot(flash, BASE_SLOTS, gen, base);
     flash.erase(name);

@@ -5,7 +5,7 @@ import type { Classification, Readings } from './occupancy.ts';
 /** A stand-in classifier (the app's own lives in firmware/apps/occupancy/classifier.ts). */
 const classify = (features: number[]): Classification =>
   features[2]! >= 0 ? { label: features[2]! >= 300 ? 1 : 0, score: 90 } : { label: features[4]! >= 20 ? 1 : 0, score: 60 };
-import { initialState, isPersisted, step, WAKE_TIMER, type Persisted, type StepInput } from './step.ts';
+import { isPersisted, step, WAKE_TIMER, type Persisted, type StepInput } from './step.ts';
 
 const status = (cause = WAKE_TIMER, flags: string[] = []) => ({ cause, flags, free: 15000, used: 1300, total: 16383 });
 const readings = (over: Partial<Readings> = {}): Readings => ({ t: 2150, h: 3000, c: 600, l: 20, faults: [], ...over });
@@ -24,6 +24,14 @@ describe('occupancy step', () => {
     const flagged = step(first.persisted, { readings: readings(), status: status(WAKE_TIMER, ['MEMORY', 'NEW_FLAG']) }, DEFAULT_CONFIG, classify);
     expect(flagged.frames[0]!.d.flags).toBe('MEMORY,NEW_FLAG');
     expect(first.sleepMs).toBe(60000);
+  });
+
+  it('treats state of another version as lost: starts afresh and reports status', () => {
+    expect(isPersisted({ v: 0, co2: [] })).toBe(false);
+    expect(isPersisted(null)).toBe(false);
+    const fresh = step(null, { readings: readings(), status: status() }, DEFAULT_CONFIG, classify);
+    expect(isPersisted(fresh.persisted)).toBe(true);
+    expect(fresh.frames.map((f) => f.k)).toEqual(['t', 'c']);
   });
 
   it('sends sensor faults as error frames and keeps the label when no sensor can classify', () => {

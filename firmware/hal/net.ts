@@ -3,10 +3,12 @@
  * byte-oriented Connector the client in firmware/core/mqtt expects.
  *
  * Espruino's socket.write takes a string (a typed array would be stringified as "1,2,3"), so the
- * bytes are turned into an 8-bit string first; incoming data arrives as 8-bit strings too.
+ * bytes are turned into an 8-bit string first; incoming data arrives as 8-bit strings too. Both
+ * conversions use Espruino's native E.toString / E.toUint8Array (no per-byte JS loop), with the
+ * codec's loop as the fallback when no flat string can be allocated.
  */
 import { ByteSocket, Clock, Connector, SocketEvents } from '../core/mqtt/client';
-import { bytesToString, stringToBytes } from '../core/mqtt/codec';
+import { bytesToString } from '../core/mqtt/codec';
 
 export var netConnector: Connector = function (host: string, port: number, events: SocketEvents): ByteSocket {
   var closed = false;
@@ -19,7 +21,7 @@ export var netConnector: Connector = function (host: string, port: number, event
     if (!closed) events.onOpen();
   });
   socket.on('data', function (data: string) {
-    if (!closed) events.onData(stringToBytes(data));
+    if (!closed) events.onData(E.toUint8Array(data));
   });
   socket.on('error', function () {
     close('E_NET_ERROR');
@@ -32,7 +34,9 @@ export var netConnector: Connector = function (host: string, port: number, event
   });
   return {
     write: function (bytes: Uint8Array) {
-      if (!closed) socket.write(bytesToString(bytes));
+      if (closed) return;
+      var text = E.toString(bytes);
+      socket.write(text === undefined ? bytesToString(bytes) : text);
     },
     end: function () {
       closed = true;

@@ -68,6 +68,7 @@ interface SinkState {
   queue: Fifo<WalEntry>;
   failures: number;
   retryTimer: NodeJS.Timeout | null;
+  pumpScheduled: boolean;
 }
 
 export class Bridge extends EventEmitter {
@@ -101,8 +102,10 @@ export class Bridge extends EventEmitter {
       sinkRetries: 0,
       ackFailures: 0,
     };
-    this.sinks = options.sinks.map((sink) => ({ sink, queue: new Fifo<WalEntry>(), failures: 0, retryTimer: null }));
-    for (const state of this.sinks) state.sink.on('drain', () => this.pump(state));
+    this.sinks = options.sinks.map((sink) => ({ sink, queue: new Fifo<WalEntry>(), failures: 0, retryTimer: null, pumpScheduled: false }));
+    // Coalesce refills: every PUBACK frees a slot, but refilling once per I/O turn sends the freed
+    // slots' messages in one corked write instead of one syscall per message.
+    for (const state of this.sinks) state.sink.on('drain', () => this.schedulePump(state));
   }
 
   get wal(): Wal {
@@ -225,8 +228,17 @@ export class Bridge extends EventEmitter {
     this.owing.set(entry.id, this.sinks.length);
     for (const state of this.sinks) {
       state.queue.push(entry);
-      this.pump(state);
+      this.schedulePump(state);
     }
+  }
+
+  private schedulePump(state: SinkState): void {
+    if (state.pumpScheduled) return;
+    state.pumpScheduled = true;
+    setImmediate(() => {
+      state.pumpScheduled = false;
+      this.pump(state);
+    });
   }
 
   private pump(state: SinkState): void {

@@ -53,7 +53,45 @@ export interface DemoSummary {
   ok: boolean;
 }
 
-interface FleetMember {
+export interface FleetSpec {
+  app: string;
+  count: number;
+}
+
+/**
+ * Builds each app for the virtual board and makes `count` boards of it, each provisioned with its
+ * own device id and key in the key registry at keysPath (spruce.dev = {"id","key"} in Storage), fed
+ * by held-out data, and wrapped as a bridge input.
+ */
+export async function buildFleet(
+  specs: FleetSpec[],
+  keysPath: string,
+  out: (line: string) => void,
+  idOf: (app: string, index: number) => string,
+  /** Where the bundles go (default dist/virtual). */
+  outDir?: string,
+): Promise<FleetMember[]> {
+  const fleet: FleetMember[] = [];
+  for (const { app, count } of specs) {
+    if (count <= 0) continue;
+    out(`building ${app} for the virtual board ...`);
+    const built = await buildApp({ board: 'virtual', app, outDir });
+    for (let i = 0; i < count; i++) {
+      const id = idOf(app, i);
+      const key = ensureDeviceKey(id, keysPath);
+      const { sensors, data } = sensorsFor(app, i);
+      const board = new VirtualBoard({ sensors });
+      installBuild(board, built.manifestPath, { id, key });
+      const transport = new SimTransport(`sim:${id}`, board);
+      const member: FleetMember = { id, app, data, board, transport, printed: 0 };
+      board.on('output', (text: string) => (member.printed += text.split('@s1 ').length - 1));
+      fleet.push(member);
+    }
+  }
+  return fleet;
+}
+
+export interface FleetMember {
   id: string;
   app: string;
   data: string;
@@ -87,28 +125,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   let running: RunningBridge | null = null;
   let consumer: mqtt.MqttClient | null = null;
   try {
-    const apps = listApps();
-    const wanted: Array<{ app: string; count: number }> = [{ app: 'occupancy', count: options.occupancy }];
+    const wanted: FleetSpec[] = [{ app: 'occupancy', count: options.occupancy }];
     if (options.activity > 0) {
-      if (apps.includes('activity')) wanted.push({ app: 'activity', count: options.activity });
+      if (listApps().includes('activity')) wanted.push({ app: 'activity', count: options.activity });
       else out('demo: the activity app is not in firmware/apps yet: running occupancy boards only');
     }
-    for (const { app, count } of wanted) {
-      if (count <= 0) continue;
-      out(`demo: building ${app} for the virtual board ...`);
-      const built = await buildApp({ board: 'virtual', app });
-      for (let i = 0; i < count; i++) {
-        const id = `${app === 'occupancy' ? 'occ' : 'act'}-${i + 1}`;
-        const key = ensureDeviceKey(id, keysPath);
-        const { sensors, data } = sensorsFor(app, i);
-        const board = new VirtualBoard({ sensors });
-        installBuild(board, built.manifestPath, { id, key });
-        const transport = new SimTransport(`sim:${id}`, board);
-        const member: FleetMember = { id, app, data, board, transport, printed: 0 };
-        board.on('output', (text: string) => (member.printed += text.split('@s1 ').length - 1));
-        fleet.push(member);
-      }
-    }
+    fleet.push(...(await buildFleet(wanted, keysPath, out, (app, i) => `${app === 'occupancy' ? 'occ' : 'act'}-${i + 1}`, join(work, 'dist'))));
     const keys = loadKeyRegistry(keysPath);
     running = await startEmbedded(work, keys, fleet, options.embeddedPort);
     const bridge = running.bridge;
@@ -140,7 +162,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         return;
       }
       seen.set(id, Date.now());
-      if (options.live) out(describeMessage(topic, message, fleet.find((m) => m.id === message.dev)));
+      if (options.live) out(describeMessage(topic, message));
     });
 
     out(`demo: simulating ${options.hours} hour(s)${options.speed ? ` at ${options.speed}x real time` : ' as fast as the boards run'} ...`);
@@ -182,13 +204,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 }
 
-function sensorsFor(app: string, index: number): { sensors: SensorOptions; data: string } {
+export function sensorsFor(app: string, index: number): { sensors: SensorOptions; data: string } {
   if (app === 'occupancy') {
     const path = join(datasetsDir(), 'occupancy', 'occupancy_test1.csv');
     const replay = occupancyReplay(path);
     const offsetMs = index * 7 * 3_600_000; // each board starts 7 hours later in the held-out file
     return { sensors: { environment: shifted(replay.source, offsetMs) }, data: `occupancy_test1.csv +${index * 7} h` };
   }
+  if (app !== 'activity') return { sensors: {}, data: 'the virtual board\'s synthetic sensors' };
   const subjects = heldOutSubjects();
   const subject = subjects[index % subjects.length]!;
   const replay = harReplay(join(datasetsDir(), 'har-wrist', 'sw_acc.csv'), { subject });
@@ -206,7 +229,7 @@ async function startEmbedded(work: string, keys: Record<string, string>, fleet: 
   }
 }
 
-async function runBoard(board: VirtualBoard, options: DemoOptions): Promise<void> {
+export async function runBoard(board: VirtualBoard, options: { hours: number; speed?: number; signal?: AbortSignal }): Promise<void> {
   const end = board.clock.nowMs + options.hours * 3_600_000;
   while (board.clock.nowMs < end && !options.signal?.aborted) {
     await board.runFor({ ms: Math.min(end - board.clock.nowMs, 60_000), speed: options.speed });
@@ -226,10 +249,10 @@ function clock(ms: number): string {
   return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}`;
 }
 
-function describeMessage(topic: string, m: OutboundPayload, member: FleetMember | undefined): string {
-  const at = member ? clock(member.board.sensorTimeMs()) : '--:--';
+/** One arrival as the consumer saw it (✓: the signed line verified with the device key). */
+function describeMessage(topic: string, m: OutboundPayload): string {
   const data = JSON.stringify(m.d);
-  return `  ${at} ${topic.padEnd(26)} boot ${String(m.boot).padStart(3)} seq ${String(m.seq).padStart(3)} ✓ ${data.length > 90 ? data.slice(0, 87) + '...' : data}`;
+  return `  ${topic.padEnd(24)} boot ${String(m.boot).padStart(3)} seq ${String(m.seq).padStart(3)} ✓ ${data.length > 96 ? data.slice(0, 93) + '...' : data}`;
 }
 
 export function formatDemoSummary(s: DemoSummary): string {

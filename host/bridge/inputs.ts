@@ -62,6 +62,11 @@ export function attachTransport(bridge: Bridge, transport: Transport): RunningIn
 
 export interface UplinkOptions {
   url: string;
+  /**
+   * Stable client id: the edge broker keeps our persistent session (and the messages queued in it
+   * while the bridge was down) only for the same id. Derived from the WAL directory by the caller.
+   */
+  clientId?: string;
   clientOptions?: mqtt.IClientOptions;
   topic?: string;
 }
@@ -76,7 +81,7 @@ export function attachUplink(bridge: Bridge, options: UplinkOptions): RunningInp
   const topic = options.topic ?? 'spruce/+/up';
   const name = `uplink:${options.url.replace(/\/\/[^@/]*@/, '//')}`;
   const client: MqttClient = mqtt.connect(options.url, {
-    clientId: `spruce-uplink-${Math.random().toString(16).slice(2, 10)}`,
+    clientId: options.clientId ?? `spruce-uplink-${Math.random().toString(16).slice(2, 10)}`,
     clean: false,
     protocolVersion: 4,
     reconnectPeriod: 500,

@@ -3,6 +3,8 @@
  * aedes by default — and optionally a webhook), and inputs. Used by `spruce bridge`, `spruce demo`,
  * the tests and the benchmark, so all of them exercise the same wiring.
  */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { SerialTransport } from '../link/serial.ts';
 import { TcpTransport, parseTcpTarget } from '../link/tcp.ts';
 import type { Transport } from '../link/transport.ts';
@@ -95,7 +97,10 @@ export async function startBridge(config: BridgeConfig): Promise<RunningBridge> 
         retryOpen(transport);
       }
     }
-    for (const url of config.uplinks ?? []) inputs.push(attachUplink(bridge, { url }));
+    for (const url of config.uplinks ?? []) {
+      const clientId = `spruce-uplink-${createHash('sha256').update(`${resolve(config.walDir)} ${url}`).digest('hex').slice(0, 12)}`;
+      inputs.push(attachUplink(bridge, { url, clientId }));
+    }
     bridge.start();
     return {
       bridge,

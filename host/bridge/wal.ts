@@ -36,7 +36,8 @@ export interface WalEntry {
   at: number;
 }
 
-type Record = ({ t: 'a' } & WalEntry) | { t: 'p'; id: number };
+/** 'a': a frame accepted; 'p': frames published (ids batched: one record per flush, not per PUBACK). */
+type Record = ({ t: 'a' } & WalEntry) | { t: 'p'; ids: number[] };
 
 export interface WalOptions {
   /** Segment size before rotating. */
@@ -70,6 +71,8 @@ export class Wal {
   private active!: Segment;
   private nextId = 1;
   private buffer: Array<{ segment: Segment; text: string }> = [];
+  /** PUBACKed ids not yet written (one 'p' record per flush). */
+  private publishedIds: number[] = [];
   private bufferWaiters: Array<() => void> = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -139,12 +142,14 @@ export class Wal {
           seen.add(entry.dev, entry.boot, entry.seq);
           if (entry.id > maxId) maxId = entry.id;
         } else {
-          const entry = accepted.get(record.id);
-          if (entry) {
-            entry.segment.unpublished--;
-            accepted.delete(record.id);
+          for (const id of record.ids) {
+            const entry = accepted.get(id);
+            if (entry) {
+              entry.segment.unpublished--;
+              accepted.delete(id);
+            }
+            if (id > maxId) maxId = id;
           }
-          if (record.id > maxId) maxId = record.id;
         }
       }
       wal.segments.push(segment);
@@ -206,14 +211,15 @@ export class Wal {
     this.pendingEntries.delete(id);
     this.pendingLineBytes -= entry.line.length;
     entry.segment.unpublished--;
-    this.write({ t: 'p', id });
+    this.publishedIds.push(id);
+    this.scheduleFlush();
     if (entry.segment.unpublished === 0 && entry.segment !== this.active) this.scheduleCleanup();
   }
 
   /** Resolves when everything appended so far is fsynced. */
   barrier(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.buffer.length === 0 && !this.flushing) return Promise.resolve();
+    if (this.buffer.length === 0 && this.publishedIds.length === 0 && !this.flushing) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.bufferWaiters.push(() => (this.failure ? reject(this.failure) : resolve()));
       this.scheduleFlush();
@@ -249,6 +255,11 @@ export class Wal {
 
   private async flush(): Promise<void> {
     if (this.flushing || this.closed) return;
+    if (this.publishedIds.length > 0) {
+      const ids = this.publishedIds;
+      this.publishedIds = [];
+      this.write({ t: 'p', ids });
+    }
     const chunks = this.buffer;
     const waiters = this.bufferWaiters;
     this.buffer = [];
@@ -284,7 +295,7 @@ export class Wal {
     await this.flushing;
     this.flushing = null;
     for (const waiter of waiters) waiter();
-    if (this.buffer.length > 0 || this.bufferWaiters.length > 0) this.scheduleFlush();
+    if (this.buffer.length > 0 || this.bufferWaiters.length > 0 || this.publishedIds.length > 0) this.scheduleFlush();
   }
 
   private handleOf(segment: Segment): Promise<FileHandle> {

@@ -10,6 +10,7 @@ import { defaultKeyRegistryPath, loadKeyRegistry } from '../keys.ts';
 import { resolvePreset, readSecret, type PresetName } from '../bridge/presets.ts';
 import { startBridge, requireKeys, type BridgeConfig } from '../bridge/run.ts';
 import { bridgeStatus, formatStatusLine } from '../bridge/status.ts';
+import { buildFleet, runBoard, type FleetSpec } from '../bridge/demo.ts';
 
 interface BridgeCliOptions {
   port: string[];
@@ -48,6 +49,19 @@ interface BridgeCliOptions {
   duration?: string;
   connectTimeout: string;
   waitForPorts?: boolean;
+  simSpeed: string;
+}
+
+/** `occupancy:2` -> {app: 'occupancy', count: 2}; a bare app name means one board. */
+export function parseSimSpecs(specs: string[]): FleetSpec[] {
+  return specs.map((spec) => {
+    const [app, countText] = spec.split(':');
+    const count = countText === undefined ? 1 : Number(countText);
+    if (!app || !Number.isInteger(count) || count < 1 || count > 100) {
+      throw new SpruceError('E_USAGE', `--sim "${spec}" is not <app>:<count> (count 1-100)`, { exit: 'USAGE', hint: 'e.g. --sim occupancy:3' });
+    }
+    return { app, count };
+  });
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -68,6 +82,7 @@ export const bridgeCommand: CommandSpec = {
       .option('-p, --port <path>', 'serial port of a board (repeat for many; reopened after an unplug)', collect, [])
       .option('--tcp <host:port>', 'TCP console of a board (repeatable)', collect, [])
       .option('--sim <app:count>', 'run <count> virtual boards of an app as inputs (repeatable)', collect, [])
+      .option('--sim-speed <x>', 'simulated seconds per real second for --sim boards', '60')
       .option('--uplink <url>', 'edge MQTT broker whose spruce/+/up topics Wi-Fi devices publish to (repeatable)', collect, [])
       .option('--mqtt <url>', 'output broker (mqtt://, mqtts://, ws://); default: an embedded broker on 127.0.0.1')
       .option('--preset <name>', 'broker preset: generic | aws | azure', 'generic')
@@ -118,13 +133,13 @@ Exit codes: 0 stopped cleanly, 2 usage, 3 bad input (keys, certificates), 5 port
 
 async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
   const keysPath = options.keys ?? defaultKeyRegistryPath();
+  if (options.port.length + options.tcp.length + options.uplink.length + options.sim.length === 0) {
+    throw new SpruceError('E_NO_INPUT', 'no inputs: give at least one --port, --tcp, --sim or --uplink', { exit: 'USAGE', hint: '`spruce ports` lists serial ports; `spruce demo` runs virtual boards' });
+  }
+  const simSpeed = positive('--sim-speed', options.simSpeed, { integer: false });
+  // Virtual boards first: provisioning them writes their keys into the registry the bridge loads.
+  const fleet = await buildFleet(parseSimSpecs(options.sim), keysPath, (line) => void process.stderr.write(`bridge: ${line}\n`), (app, i) => `sim-${app}-${i + 1}`);
   const keys = loadKeyRegistry(keysPath);
-  if (options.sim.length > 0) {
-    throw new SpruceError('E_USAGE', '--sim is served by `spruce demo` in this version', { exit: 'USAGE', hint: 'run `spruce demo` for a fleet of virtual boards into the bridge' });
-  }
-  if (options.port.length + options.tcp.length + options.uplink.length === 0) {
-    throw new SpruceError('E_NO_INPUT', 'no inputs: give at least one --port, --tcp or --uplink', { exit: 'USAGE', hint: '`spruce ports` lists serial ports; `spruce demo` runs virtual boards' });
-  }
   requireKeys(keys, keysPath);
   const protocol = options.protocol === 'auto' ? 'auto' : options.protocol === '5' ? 5 : options.protocol === '4' ? 4 : null;
   if (protocol === null) throw new SpruceError('E_USAGE', `--protocol must be 5, 4 or auto, got "${options.protocol}"`, { exit: 'USAGE' });
@@ -159,6 +174,7 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
     ports: options.port,
     tcp: options.tcp,
     uplinks: options.uplink,
+    transports: fleet.map((member) => member.transport),
     window: positive('--window', options.window),
     replayRate: positive('--replay-rate', options.replayRate),
     maxLine: positive('--max-line', options.maxLine),
@@ -185,6 +201,10 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
     if (json) process.stdout.write(JSON.stringify(status) + '\n');
     else log(formatStatusLine(status));
   };
+  const simStop = new AbortController();
+  const simRuns = fleet.map(async (member) => {
+    while (!simStop.signal.aborted) await runBoard(member.board, { hours: 1, speed: simSpeed, signal: simStop.signal });
+  });
   const interval = positive('--status-interval', options.statusInterval, { integer: false, allowZero: true });
   const statusTimer = interval > 0 ? setInterval(report, interval * 1000) : null;
 
@@ -199,6 +219,8 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
     if (options.duration) setTimeout(() => resolve(EXIT_CODES.OK), positive('--duration', options.duration, { integer: false }) * 1000);
   });
   if (statusTimer) clearInterval(statusTimer);
+  simStop.abort();
+  await Promise.all(simRuns);
   report();
   await running.close();
   return exitCode;

@@ -31,6 +31,7 @@ interface FlashFlags {
   keys?: string;
   firmware?: string;
   address?: string;
+  flashBaud: string;
   baud: string;
   packets: boolean;
   chunk?: string;
@@ -159,7 +160,8 @@ export const flashCommand: CommandSpec = {
       .option('--no-packets', 'use REPL lines instead of the packet protocol (firmware before 2v25)')
       .option('--chunk <bytes>', 'packet payload size (default 2048)')
       .option('--firmware <bin>', 'flash this Espruino firmware image through the ESP32 ROM loader instead')
-      .option('--address <hex>', 'flash address for --firmware (default 0x1000 for a bootloader-less image: see help)', '0x1000')
+      .option('--address <hex>', 'flash address for --firmware: 0x1000 for a combined image (bootloader+partitions+app), 0x10000 for an app-only image', '0x1000')
+      .option('--flash-baud <rate>', 'baud for --firmware after the ROM sync (the ROM starts at 115200)', '460800')
       .option('--no-progress', 'no progress bar')
       .option('--json', 'print the result as JSON')
       .addHelpText('after', `
@@ -177,7 +179,7 @@ The same bundle works with the stock Espruino CLI (no spruce loader needed):
   spruce flash --firmware espruino_esp32.bin --port /dev/ttyUSB0 [--address 0x1000]`)
       .action(async (flags: FlashFlags) => {
         if (flags.firmware) {
-          await flashFirmware({ file: flags.firmware, port: flags.port, address: Number(flags.address), json: flags.json });
+          await flashFirmware({ file: flags.firmware, port: flags.port, address: Number(flags.address), baud: Number(flags.flashBaud), json: flags.json });
           return;
         }
         if (flags.watch) await watchAndFlash(flags);

@@ -11,6 +11,7 @@
 import type { CommandSpec } from '../cli/registry.ts';
 import { SpruceError } from '../errors.ts';
 import { runSim, type SimLine, type SimSummary } from '../sim/run-sim.ts';
+import { serveSimCommand } from '../sim/console/serve-command.ts';
 
 interface SimFlags {
   app?: string;
@@ -26,6 +27,9 @@ interface SimFlags {
   ack: boolean;
   speed?: string;
   json?: boolean;
+  serial?: boolean | string;
+  tcp?: string;
+  baud?: string;
 }
 
 function positive(value: string | undefined, flag: string, integer: boolean): number | undefined {
@@ -82,6 +86,9 @@ export const simCommand: CommandSpec = {
       .option('--no-ack', 'do not acknowledge frames: watch the outbox fill')
       .option('--speed <x>', 'virtual seconds per real second (default: as fast as possible)')
       .option('--json', 'one JSON object per output line, then a summary object')
+      .option('--serial [path]', 'serve the board on a pseudo-terminal (socat) in real time, for flash/repl/monitor (optional: the link path to create)')
+      .option('--tcp <port>', 'serve the board console on 127.0.0.1:<port> in real time (0 = any free port)')
+      .option('--baud <rate>', 'line rate of the served console (default: the board file, 115200)')
       .addHelpText('after', `
 Examples:
   spruce sim --app occupancy --wakes 60          an hour of one-minute wakes, frames acknowledged
@@ -93,6 +100,8 @@ Lines are prefixed with the virtual time since power-on (hh:mm:ss.mmm).`)
 };
 
 async function runSimCommand(flags: SimFlags): Promise<void> {
+  // --serial / --tcp: the board as a device on a port (host/sim/console, owned by the link work).
+  if (flags.serial !== undefined || flags.tcp !== undefined) return serveSimCommand(flags);
   if (flags.wakes !== undefined && flags.hours !== undefined) {
     throw new SpruceError('E_USAGE', '--wakes and --hours cannot be used together', { hint: 'pick one', exit: 'USAGE' });
   }

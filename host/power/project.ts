@@ -20,6 +20,8 @@ export interface ProjectOptions {
   file?: string;
   /** Settings sent through the downlink mailbox before the day (periodMs, summaryEvery, ...). */
   mailbox?: Record<string, number>;
+  /** Simulate only the first hours of the day (the projection is scaled to a day). */
+  hours?: number;
   /** Price the firmware's sensor waits at light-sleep current (a firmware change, modelled). */
   waitsInLightSleep?: boolean;
   onProgress?: (minute: number) => void;
@@ -55,7 +57,7 @@ export async function projectApp(o: ProjectOptions): Promise<Projection> {
     for (const entry of built.manifest.storage) files[entry.name] = new Uint8Array(readFileSync(entry.path));
     const date = o.date ?? DEFAULT_DAY.date;
     const file = o.file ?? DEFAULT_DAY.file;
-    const rows = loadOccupancyDay(file, date);
+    const rows = loadOccupancyDay(file, date).slice(0, Math.round((o.hours ?? 24) * 60));
     const run = await runVirtualDay({ bundle: built.code, files, rows, mailbox: o.mailbox, wifiConnectMs: figures.wifiConnectMs.value, onProgress: o.onProgress });
     const counts: DayCounts = { ...run.counts, bundleBytes: built.manifest.bytes, waitsInLightSleep: o.waitsInLightSleep ?? false };
     const bootMsPerWake = figures.hwBootMs.value + figures.espruinoInitMs.value + (counts.bundleBytes * figures.bundleLoadUsPerByte.value) / 1000;

@@ -46,8 +46,14 @@ export interface VirtualDayResult {
   /** Class-change frames: minute of the wake that produced them and minute they reached the broker. */
   /** Class-change frames: when the wake that saw the change began and when the frame reached the broker (virtual ms). */
   changes: { boot: number; wokeMs: number; deliveredMs: number }[];
-  /** Frames still in the outbox at the end of the day. */
+  /** Frames still in the outbox at the end of the day, and by kind (outbox files are sp.o<kind>...). */
   leftInOutbox: number;
+  leftByKind: Record<string, number>;
+  /**
+   * The device's label (rebuilt from its class-change frames) against the dataset's ground truth
+   * at each wake after the first classification: how well this schedule still classifies.
+   */
+  agreement: { wakes: number; matching: number; truthChanges: number };
   bootMsPerWake: number;
   warnings: string[];
 }
@@ -61,6 +67,23 @@ function dayCsv(rows: OccupancyRow[], dir: string): string {
   return path;
 }
 
+function agreement(truthAt: Map<number, number>, labelFrom: Map<number, number>): VirtualDayResult['agreement'] {
+  let label = -1;
+  let wakes = 0;
+  let matching = 0;
+  let truthChanges = 0;
+  let lastTruth = -1;
+  for (const [boot, truth] of [...truthAt.entries()].sort((a, b) => a[0] - b[0])) {
+    if (labelFrom.has(boot)) label = labelFrom.get(boot)!;
+    if (lastTruth >= 0 && truth !== lastTruth) truthChanges++;
+    lastTruth = truth;
+    if (label < 0 || truth < 0) continue;
+    wakes++;
+    if (label === truth) matching++;
+  }
+  return { wakes, matching, truthChanges };
+}
+
 export async function runVirtualDay(o: VirtualDayOptions): Promise<VirtualDayResult> {
   const dev = o.dev ?? 'power-1';
   const dir = mkdtempSync(join(tmpdir(), 'spruce-power-'));
@@ -68,19 +91,27 @@ export async function runVirtualDay(o: VirtualDayOptions): Promise<VirtualDayRes
   const server = net.createServer(broker.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
-  const board = new VirtualBoard({ sensors: { environment: occupancyReplay(dayCsv(o.rows, dir)).source } });
+  const replay = occupancyReplay(dayCsv(o.rows, dir));
+  const board = new VirtualBoard({ sensors: { environment: replay.source } });
   const network = networkOf(board, { wifiConnectMs: o.wifiConnectMs });
   const seen = new Set<string>();
   const framesByKind: Record<string, number> = {};
   const changes: VirtualDayResult['changes'] = [];
   const wokeAt = new Map<number, number>();
+  /** Ground truth at each boot, and the label each class change set (boot -> label). */
+  const truthAt = new Map<number, number>();
+  const labelFrom = new Map<number, number>();
   let duplicates = 0;
-  board.on('wake', () => wokeAt.set(wokeAt.size + 1, board.clock.nowMs));
+  board.on('wake', () => {
+    const boot = wokeAt.size + 1;
+    wokeAt.set(boot, board.clock.nowMs);
+    truthAt.set(boot, replay.occupancyAt(board.clock.nowMs) ?? -1);
+  });
   broker.on('publish', (packet, client) => {
     if (!client || packet.topic !== `spruce/${dev}/up`) return;
     const frame = splitFrame(packet.payload.toString('latin1'));
     if (!frame) return;
-    const env = JSON.parse(frame.json) as { boot: number; seq: number; k: string };
+    const env = JSON.parse(frame.json) as { boot: number; seq: number; k: string; d: { to?: number } };
     const id = `${env.boot}/${env.seq}`;
     if (seen.has(id)) {
       duplicates++;
@@ -88,6 +119,7 @@ export async function runVirtualDay(o: VirtualDayOptions): Promise<VirtualDayRes
     }
     seen.add(id);
     framesByKind[env.k] = (framesByKind[env.k] ?? 0) + 1;
+    if (env.k === 'c' && typeof env.d.to === 'number') labelFrom.set(env.boot, env.d.to);
     if (env.k === 'c') changes.push({ boot: env.boot, wokeMs: wokeAt.get(env.boot) ?? -1, deliveredMs: board.clock.nowMs });
   });
   try {
@@ -142,6 +174,8 @@ export async function runVirtualDay(o: VirtualDayOptions): Promise<VirtualDayRes
       duplicates,
       changes,
       leftInOutbox: board.storage.list().filter((n: string) => n.startsWith('sp.o')).length,
+      leftByKind: board.storage.list().filter((n: string) => n.startsWith('sp.o')).reduce((acc: Record<string, number>, n: string) => ({ ...acc, [n.charAt(4)]: (acc[n.charAt(4)] ?? 0) + 1 }), {}),
+      agreement: agreement(truthAt, labelFrom),
       bootMsPerWake,
       warnings: board.warnings.slice(0, 10),
     };

@@ -2,8 +2,8 @@
  * The host side of the serial uplink, for the virtual board: watches the console for signed
  * frames (`@s1 <json> <hmac>`), verifies each one with the device's key (HMAC-SHA256 over the
  * exact JSON bytes, constant-time comparison after a length check) and, if it verifies, calls
- * `ack(boot, seq)` in the device after a short virtual latency, exactly as the bridge does
- * through the REPL. Frames that do not verify are counted and never acknowledged.
+ * `ack(boot, seq)` in the device after a short virtual latency, as the bridge does through the
+ * REPL (only if the firmware defined a global ack function). Frames that do not verify are counted and never acknowledged.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { splitFrame } from '../../firmware/core/wire.ts';
@@ -82,7 +82,9 @@ export class AckingHost {
     this.options.onFrame?.({ line, dev, boot, seq, kind: String(envelope.k), data: envelope.d, verified: ok });
     if (ok && this.options.ack !== false) {
       this.acked++;
-      this.board.postAfter(this.options.latencyMs ?? 20, `ack(${boot},${seq})`, [], 'host ack');
+      // Only firmware that takes serial acks defines ack(); others (MQTT uplinks) must not see
+      // a ReferenceError from us.
+      this.board.postAfter(this.options.latencyMs ?? 20, `if (typeof ack === "function") ack(${boot},${seq});`, [], 'host ack');
     }
   }
 }

@@ -106,7 +106,7 @@ describe('boot order, timers and the virtual clock', () => {
       bundle: `
         var t0 = getTime(), n = 0;
         var iv = setInterval(function () { n++; print("tick " + Math.round((getTime() - t0) * 1000)); if (n === 3) clearInterval(iv); }, 1000);
-        var gone = setTimeout(function () { print("cleared"); }, 500); clearTimeout(gone);
+        var gone = setTimeout(function () { print("cleared"); }, 500); clearTimeout(gone); clearTimeout(undefined);
         setTimeout(function () { print("late " + Math.round((getTime() - t0) * 1000)); ESP32.deepSleep(5e6); }, 3500, 1);
       `,
     });

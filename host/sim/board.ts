@@ -25,7 +25,7 @@ import { compileCached } from './sandbox.ts';
 import { defaultSensors, type SensorOptions } from './sensors/index.ts';
 import { I2CBus } from './sensors/i2c-bus.ts';
 import { FlashStorage, PowerLoss, bytesOf } from './storage.ts';
-import { runAwake, type RunControl } from './scheduler.ts';
+import { runFor, runUntilSleep, runWakes, type RunControl } from './scheduler.ts';
 
 /** What an app install puts in Storage. */
 export interface InstallInput {
@@ -77,7 +77,6 @@ export interface WakeResult {
 export type BoardState = 'off' | 'awake' | 'asleep';
 
 const OUTPUT_LOG_LIMIT = 64 * 1024;
-const DEFAULT_MAX_AWAKE_MS = 60 * 60 * 1000;
 
 /** An exception that reached the top of code passed to evaluate(). */
 export class DeviceException extends Error {
@@ -203,65 +202,18 @@ export class VirtualBoard extends EventEmitter {
    * Runs one wake: boots if off, wakes if asleep, then runs timers until ESP32.deepSleep() (or
    * the board goes idle with no timers, or maxMs of awake time pass).
    */
-  async runUntilSleep(options: { maxMs?: number; speed?: number } = {}): Promise<WakeResult> {
-    if (this.state === 'off') this.boot(0);
-    else if (this.state === 'asleep') {
-      if (this.wakeAtMs === undefined) {
-        throw new SpruceError('E_SIM_NO_WAKE', 'the board sleeps until a pin wakes it and no pin changes are scheduled', {
-          hint: 'call board.setPin(pin, level) to wake it, or use a timer deep sleep',
-          exit: 'USAGE',
-        });
-      }
-      await this.sleepUntil(this.wakeAtMs, options.speed);
-      this.boot(4);
-    }
-    const cause = this.wakeCause;
-    const woke = this.wokeAtMs;
-    const limit = this.clock.nowMs + (options.maxMs ?? DEFAULT_MAX_AWAKE_MS);
-    const ended = await runAwake(this, limit, options.speed);
-    const awakeMs = this.state === 'asleep' ? this.lastAwakeMs : this.clock.nowMs - woke;
-    return { cause, sleepMs: this.state === 'asleep' ? this.lastSleepMs : undefined, awakeMs, ended };
+  runUntilSleep(options: { maxMs?: number; speed?: number } = {}): Promise<WakeResult> {
+    return runUntilSleep(this, options);
   }
 
   /** Runs n wakes (stops early if a wake ends without deep sleep). */
-  async runWakes(n: number, options: { speed?: number; onWake?: (result: WakeResult, index: number) => void } = {}): Promise<WakeResult[]> {
-    const results: WakeResult[] = [];
-    for (let i = 0; i < n; i++) {
-      const result = await this.runUntilSleep({ speed: options.speed });
-      results.push(result);
-      options.onWake?.(result, i);
-      if (result.ended === 'idle' || result.ended === 'limit') break;
-    }
-    return results;
+  runWakes(n: number, options: { speed?: number; onWake?: (result: WakeResult, index: number) => void } = {}): Promise<WakeResult[]> {
+    return runWakes(this, n, options);
   }
 
   /** Runs the board for a span of virtual time, through as many wakes and sleeps as happen. */
-  async runFor(span: { hours?: number; minutes?: number; ms?: number; speed?: number }): Promise<MeterReading> {
-    const ms = (span.hours ?? 0) * 3_600_000 + (span.minutes ?? 0) * 60_000 + (span.ms ?? 0);
-    const end = this.clock.nowMs + ms;
-    while (this.clock.nowMs < end) {
-      if (this.state === 'off') this.boot(0);
-      if (this.state === 'asleep') {
-        if (this.wakeAtMs === undefined || this.wakeAtMs > end) {
-          await this.sleepUntil(end, span.speed);
-          break;
-        }
-        await this.sleepUntil(this.wakeAtMs, span.speed);
-        this.boot(4);
-      }
-      const ended = await runAwake(this, end, span.speed);
-      if (ended === 'idle' || ended === 'limit') {
-        this.clock.advanceTo(end);
-        break;
-      }
-    }
-    return this.meter.reading();
-  }
-
-  private async sleepUntil(ms: number, speed?: number): Promise<void> {
-    if (speed && ms > this.clock.nowMs) await new Promise((resolve) => setTimeout(resolve, (ms - this.clock.nowMs) / speed));
-    this.clock.advanceTo(ms);
-    this.meter.sync();
+  runFor(span: { hours?: number; minutes?: number; ms?: number; speed?: number }): Promise<MeterReading> {
+    return runFor(this, span);
   }
 
   /** Evaluates code in the live context, as the REPL does; returns its value or throws DeviceException. */
@@ -421,38 +373,6 @@ export class VirtualBoard extends EventEmitter {
   /** Time the sensors' signal sources see: ms since the simulation started. */
   sensorTimeMs(): number {
     return this.clock.nowMs - this.startTimeMs;
-  }
-
-  get pinModes(): Map<string, string> {
-    return this.io.pinModes;
-  }
-
-  readPin(pin: string): boolean {
-    return this.io.readPin(pin);
-  }
-
-  writePin(pin: string, level: boolean): void {
-    this.io.writePin(pin, level);
-  }
-
-  readAdc(pin: string): number {
-    return this.io.readAdc(pin, this.sensorTimeMs());
-  }
-
-  addWatch(pin: string, callback: unknown, repeat: boolean, edge: string): number {
-    return this.io.addWatch(pin, callback, repeat, edge, this.getTimeMs() / 1000);
-  }
-
-  clearWatch(id: unknown): void {
-    this.io.clearWatch(id);
-  }
-
-  addSerialListener(port: string, event: string, handler: unknown): void {
-    this.io.addSerialListener(port, event, handler);
-  }
-
-  clearSerialListeners(port: string): void {
-    this.io.serialListeners.delete(port);
   }
 
   /** Host side: drives an input pin; fires setWatch callbacks and pin wake-ups. */

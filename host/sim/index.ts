@@ -18,3 +18,5 @@ export { BUILTIN_MODULES, registerModule, type ModuleContext, type ModuleFactory
 export { BoardHalt, DeviceSession } from './device/session.ts';
 export { estimateMemory, VARS_PER_CODE_BYTE } from './device/espruino.ts';
 export * from './sensors/index.ts';
+export { AckingHost, type FrameEvent, type AckingHostOptions } from './acking-host.ts';
+export { installBuild, DEVICE_FILE, deviceFile } from './install.ts';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readBuildManifestFile, type BuildManifest } from '../build/index.ts';
+import { readBuildManifestFile, type BuildManifest } from '../build/manifest.ts';
 import type { VirtualBoard } from './board.ts';
 
 /** The Storage file the firmware reads its identity from (firmware/hal/device.ts). */

@@ -163,8 +163,12 @@ export async function runSim(options: SimOptions): Promise<SimSummary> {
       const result = await vboard.runUntilSleep({ speed: options.speed });
       wakes.push(result);
       options.onWake?.(result, i);
-      if (result.ended === 'idle' || result.ended === 'limit') {
-        options.onStatus?.(`the device stayed awake with nothing left to run (no deep sleep) after wake ${i + 1}`);
+      if (result.ended === 'idle') {
+        options.onStatus?.(`wake ${i + 1} ended with the device awake and nothing scheduled (it never called ESP32.deepSleep)`);
+        break;
+      }
+      if (result.ended === 'limit') {
+        options.onStatus?.(`the device was still awake after an hour of virtual time in wake ${i + 1} (an always-on app?): use --hours to run it`);
         break;
       }
     }

@@ -166,6 +166,11 @@ export class Scenario {
     this.startedAt = Date.now();
   }
 
+  /** Messages the scenario generates in all (the total is split evenly, rounded up, per device). */
+  get expectedTotal(): number {
+    return Math.ceil(this.options.messages / this.options.devices) * this.options.devices;
+  }
+
   get generatedCount(): number {
     return this.sims.reduce((n, s) => n + s.generated.length, 0);
   }

@@ -14,8 +14,15 @@ var WHO_AM_I = 0x75;
 
 export type Mpu6050Fault = { ok: false; code: string };
 
+/** The part of Espruino's I2C object this driver uses (structural, so host code can import the
+ * pure helpers below without the device typings). */
+export interface I2CPort {
+  writeTo(address: number, data: number | number[]): void;
+  readFrom(address: number, quantity: number): Uint8Array;
+}
+
 /** Wakes the chip (clock from the X gyro), sets 50 Hz and ±8 g. */
-export function mpu6050Start(i2c: I2C): Mpu6050Fault | null {
+export function mpu6050Start(i2c: I2CPort): Mpu6050Fault | null {
   try {
     i2c.writeTo(MPU6050_ADDRESS, WHO_AM_I);
     var id = i2c.readFrom(MPU6050_ADDRESS, 1);
@@ -42,7 +49,7 @@ export function countsToMg(raw: number): number {
 }
 
 /** Reads one sample into out[0..2] (milli-g). Returns false when the bus failed. */
-export function mpu6050Read(i2c: I2C, out: Int16Array): boolean {
+export function mpu6050Read(i2c: I2CPort, out: Int16Array): boolean {
   try {
     i2c.writeTo(MPU6050_ADDRESS, ACCEL_XOUT_H);
     var b = i2c.readFrom(MPU6050_ADDRESS, 6);

@@ -6,6 +6,13 @@ import type { Natives } from '../features/natives';
 import { parseLut } from './format';
 import { createLutClassifier, type LutClassifier } from './infer';
 
+/** Where an app gets its natives and model files: the board (hal/lut.ts) or the host (models/host-models.ts). */
+export interface ModelEnvironment {
+  natives: Natives;
+  /** The file's bytes (mapped from flash on the board), or undefined when the file is absent. */
+  read(name: string): ArrayBuffer | undefined;
+}
+
 export type LoadedModel = { ok: true; classifier: LutClassifier; scale: number; classes: number } | { ok: false; code: string; detail: string };
 
 export function loadLutModel(natives: Natives, buffer: ArrayBuffer | undefined, name: string, expectedHash: number): LoadedModel {

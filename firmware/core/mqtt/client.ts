@@ -84,8 +84,11 @@ export var CONNACK_CODES: { [rc: string]: string } = {
 
 export class MqttClient {
   state: string;
-  /** Called for every PUBLISH from the broker (already acknowledged if QoS 1). */
-  onMessage: ((topic: string, payload: string, retain: boolean) => void) | null;
+  /**
+   * Called for every PUBLISH from the broker (already acknowledged if QoS 1). `oversize`: it was
+   * larger than the device accepts, so its payload was dropped ('').
+   */
+  onMessage: ((topic: string, payload: string, retain: boolean, oversize: boolean) => void) | null;
   /** Called once per connection when it ends, with the reason. */
   onClose: ((code: string) => void) | null;
   /** Bytes written to / read from the socket since construction (for the power meter). */
@@ -109,7 +112,7 @@ export class MqttClient {
   /** Bumped on every connection so late events from an old socket are ignored. */
   private generation: number;
 
-  constructor(opts: ClientOptions, connector: Connector, clock: Clock) {
+  constructor(opts: ClientOptions, connector: Connector, clock: Clock, maxPacket?: number) {
     this.opts = opts;
     this.connector = connector;
     this.clock = clock;
@@ -119,7 +122,7 @@ export class MqttClient {
     this.bytesOut = 0;
     this.bytesIn = 0;
     this.socket = null;
-    this.reader = new PacketReader();
+    this.reader = new PacketReader(maxPacket);
     this.pending = {};
     this.pendingCount = 0;
     this.nextId = 1;
@@ -342,7 +345,7 @@ export class MqttClient {
     if (p.type === PACKET_PUBLISH) {
       // Acknowledge first: if the handler throws, the broker still learns we have it.
       if (p.qos === 1) this.send(encodePuback(p.packetId as number));
-      if (this.onMessage) this.onMessage(p.topic as string, p.payload as string, p.retain === true);
+      if (this.onMessage) this.onMessage(p.topic as string, p.payload as string, p.retain === true, p.oversize === true);
       return;
     }
     this.drop('E_MQTT_PROTOCOL');

@@ -34,7 +34,10 @@ function referenceParse(bytes: Uint8Array): mqttPacket.Packet[] {
 }
 
 function decodeAll(bytes: Uint8Array, chunk = bytes.length): Packet[] {
-  const reader = new PacketReader(1 << 20);
+  return decodeAllWith(new PacketReader(1 << 20), bytes, chunk);
+}
+
+function decodeAllWith(reader: PacketReader, bytes: Uint8Array, chunk: number): Packet[] {
   const out: Packet[] = [];
   for (let i = 0; i < bytes.length; i += chunk) {
     const got = reader.push(bytes.subarray(i, Math.min(bytes.length, i + chunk)));
@@ -137,9 +140,24 @@ describe('MQTT codec: decoding what mqtt-packet generates', () => {
   it('refuses malformed and oversized input instead of buffering forever', () => {
     const reader = new PacketReader(100);
     expect(reader.push(new Uint8Array([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])).error?.code).toBe('E_MQTT_MALFORMED');
-    expect(new PacketReader(100).push(mqttPacket.generate({ cmd: 'publish', topic: 'a', payload: Buffer.alloc(200), qos: 0, retain: false, dup: false })).error?.code).toBe('E_MQTT_TOO_BIG');
+    expect(new PacketReader(100).push(mqttPacket.generate({ cmd: 'suback', messageId: 1, granted: new Array(150).fill(1) })).error?.code).toBe('E_MQTT_TOO_BIG');
     expect(new PacketReader().push(new Uint8Array([0x20, 0x03, 0, 0, 0])).error?.code).toBe('E_MQTT_MALFORMED');
     expect(new PacketReader().push(new Uint8Array([0xf0, 0x00])).error?.code).toBe('E_MQTT_UNEXPECTED');
+  });
+
+  it('an oversize PUBLISH keeps its topic and id, skips its payload as it streams in, and the stream goes on', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 101, max: 3000 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 0, max: 1 }), (size, chunk, qos) => {
+        const big = mqttPacket.generate({ cmd: 'publish', topic: 'spruce/d/down', payload: Buffer.alloc(size, 65), qos: qos as 0 | 1, messageId: qos ? 77 : undefined, retain: true, dup: false });
+        const next = mqttPacket.generate({ cmd: 'puback', messageId: 5 });
+        const got = decodeAllWith(new PacketReader(100), Buffer.concat([big, next]), chunk);
+        expect(got).toHaveLength(2);
+        expect(got[0]).toMatchObject({ type: PACKET_PUBLISH, topic: 'spruce/d/down', payload: '', oversize: true, retain: true });
+        if (qos) expect(got[0].packetId).toBe(77);
+        expect(got[1]).toEqual({ type: PACKET_PUBACK, packetId: 5 });
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('8-bit string helpers round-trip every byte value', () => {

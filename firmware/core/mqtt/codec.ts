@@ -45,6 +45,8 @@ export interface Packet {
   returnCode?: number;
   /** SUBACK: granted QoS per topic, 0x80 for failure. */
   granted?: number[];
+  /** PUBLISH larger than the reader's limit: topic and id kept, payload dropped (''). */
+  oversize?: boolean;
 }
 
 /** Bytes of an 8-bit string (each char code taken modulo 256). */
@@ -241,17 +243,25 @@ export function isDecodeError(x: Packet | DecodeError): x is DecodeError {
 export class PacketReader {
   private buf: Uint8Array;
   private used: number;
+  /** Bytes of an oversize PUBLISH still to be thrown away as they arrive. */
+  private skipping: number;
   /** Largest packet accepted; a bigger one is refused rather than exhausting the device's RAM. */
   maxPacket: number;
 
   constructor(maxPacket?: number) {
     this.buf = new Uint8Array(64);
     this.used = 0;
+    this.skipping = 0;
     this.maxPacket = maxPacket === undefined ? 8192 : maxPacket;
   }
 
   /** Appends bytes and returns the packets now complete, or a DecodeError (stream unusable). */
   push(bytes: Uint8Array): { packets: Packet[]; error?: DecodeError } {
+    if (this.skipping > 0) {
+      var dropped = Math.min(this.skipping, bytes.length);
+      this.skipping -= dropped;
+      bytes = bytes.subarray(dropped);
+    }
     if (this.used + bytes.length > this.buf.length) {
       var size = this.buf.length;
       while (size < this.used + bytes.length) size = size * 2;
@@ -285,7 +295,33 @@ export class PacketReader {
         if (i > 4) return { packets: packets, error: { ok: false, code: 'E_MQTT_MALFORMED' } };
         break; // the length itself is still arriving
       }
-      if (remaining > this.maxPacket) return { packets: packets, error: { ok: false, code: 'E_MQTT_TOO_BIG' } };
+      if (remaining > this.maxPacket) {
+        // A PUBLISH too big for the device's RAM (say a downlink file) is not buffered: its topic
+        // and packet id are kept so it can be acknowledged and refused, the payload is skipped as
+        // it streams in. Anything else that big is not MQTT we can use.
+        var first = this.buf[start];
+        if (first >> 4 !== PACKET_PUBLISH) return { packets: packets, error: { ok: false, code: 'E_MQTT_TOO_BIG' } };
+        var headAt = start + i;
+        if (this.used - headAt < 2) break;
+        var qosBits = (first >> 1) & 3;
+        var head = 2 + ((this.buf[headAt] << 8) | this.buf[headAt + 1]) + (qosBits > 0 ? 2 : 0);
+        if (head > this.maxPacket || head > remaining) return { packets: packets, error: { ok: false, code: 'E_MQTT_TOO_BIG' } };
+        if (this.used - headAt < head) break;
+        var headOnly = new Uint8Array(head);
+        headOnly.set(this.buf.subarray(headAt, headAt + head));
+        var cut = decodeBody(first, headOnly);
+        if (isDecodeError(cut)) return { packets: packets, error: cut };
+        cut.oversize = true;
+        packets.push(cut);
+        var inBuffer = this.used - headAt;
+        if (inBuffer >= remaining) {
+          start = headAt + remaining;
+          continue;
+        }
+        this.skipping = remaining - inBuffer;
+        start = this.used;
+        break;
+      }
       if (avail < i + remaining) break;
       var body = new Uint8Array(remaining);
       body.set(this.buf.subarray(start + i, start + i + remaining));
@@ -306,5 +342,6 @@ export class PacketReader {
 
   reset(): void {
     this.used = 0;
+    this.skipping = 0;
   }
 }

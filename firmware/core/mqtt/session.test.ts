@@ -147,4 +147,19 @@ describe('runSession against aedes', () => {
     await new Promise((res) => setTimeout(res, 50));
     expect(host.got.map((m) => m.payload)).toEqual(['{"id":8,"ok":false,"code":"E_DL_RANGE","key":"intervalS"}']);
   });
+
+  it('a command too big for the device is refused, acked and cleared instead of wedging every session', async () => {
+    const { port } = await startBroker();
+    const host = await watcher(port, ['spruce/dev-1/ack']);
+    await host.c.publishAsync('spruce/dev-1/down', JSON.stringify({ id: 9, file: { name: 'model', b64: 'A'.repeat(4000) } }), { qos: 1, retain: true });
+    const outbox = new MemoryOutbox();
+    outbox.frames.push({ boot: 1, seq: 0, line: 'x' });
+    const r = await run(config(port, { maxPacket: 1024 }), outbox, new MemoryMailbox());
+    expect(r).toMatchObject({ ok: true, sent: 1, applied: 0, connects: 1 });
+    await new Promise((res) => setTimeout(res, 50));
+    expect(host.got.map((m) => m.payload)).toEqual(['{"id":-1,"ok":false,"code":"E_DL_TOO_BIG"}']);
+    const later = await watcher(port, ['spruce/dev-1/down']);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(later.got).toEqual([]);
+  });
 });

@@ -54,6 +54,8 @@ export interface SessionConfig {
   maxFrames: number;
   /** Settings and files the app accepts over the air; null: do not read the mailbox. */
   rules: DownlinkRules | null;
+  /** Largest MQTT packet accepted (RAM); a bigger mailbox command is refused, acked and cleared. */
+  maxPacket?: number;
 }
 
 export interface SessionDeps {
@@ -99,7 +101,8 @@ export function runSession(cfg: SessionConfig, deps: SessionDeps, done: (r: Sess
   var retryDelay = cfg.retryDelayMs;
   var queue: PendingFrame[] = [];
   var inflight = 0;
-  var commands: string[] = [];
+  /** Mailbox payloads received, in order; null stands for one too big to accept. */
+  var commands: (string | null)[] = [];
   var handlingCommands = false;
   var mailboxRead = cfg.rules === null;
 
@@ -168,7 +171,12 @@ export function runSession(cfg: SessionConfig, deps: SessionDeps, done: (r: Sess
     if (cfg.rules === null) return;
     c.subscribe(downTopic(cfg.dev), 1, function (r) {
       if (!r.ok) {
-        if (r.code === 'E_MQTT_SUB_REFUSED') finish(false, r.code);
+        // Refused by the broker's ACL: the frames still go; the mailbox stays unread.
+        if (r.code === 'E_MQTT_SUB_REFUSED') {
+          mailboxRead = true;
+          result.code = r.code;
+          maybeDone();
+        }
         return;
       }
       barrierThenHandle();
@@ -193,8 +201,11 @@ export function runSession(cfg: SessionConfig, deps: SessionDeps, done: (r: Sess
       maybeDone();
       return;
     }
-    var payload = commands.shift() as string;
-    var outcome = interpretCommand(payload, cfg.rules as DownlinkRules, deps.mailbox.lastId());
+    var payload = commands.shift();
+    var outcome: DownlinkOutcome =
+      payload === null || payload === undefined
+        ? { ok: false, id: -1, code: 'E_DL_TOO_BIG', settings: {} }
+        : interpretCommand(payload, cfg.rules as DownlinkRules, deps.mailbox.lastId());
     if (outcome.empty) {
       handleCommands();
       return;
@@ -231,6 +242,7 @@ export function runSession(cfg: SessionConfig, deps: SessionDeps, done: (r: Sess
       },
       deps.connector,
       clock,
+      cfg.maxPacket,
     );
     if (client) {
       // Keep the byte counts of earlier connections in this session.
@@ -238,8 +250,8 @@ export function runSession(cfg: SessionConfig, deps: SessionDeps, done: (r: Sess
       c.bytesIn = client.bytesIn;
     }
     client = c;
-    c.onMessage = function (topic: string, payload: string) {
-      if (topic === downTopic(cfg.dev)) commands.push(payload);
+    c.onMessage = function (topic: string, payload: string, retain: boolean, oversize: boolean) {
+      if (topic === downTopic(cfg.dev)) commands.push(oversize ? null : payload);
     };
     c.onClose = function () {
       // Broker restart, network hiccup, ack timeout: in-flight frames stay in the outbox.

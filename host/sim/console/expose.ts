@@ -132,8 +132,13 @@ export class BoardConsoleServer {
       socket.on('data', (chunk: Buffer) => endpoint.uart.fromHost(chunk));
       socket.on('error', () => undefined);
       socket.on('close', () => {
-        this.removeEndpoint(endpoint);
         if (this.tcpClient === socket) this.tcpClient = undefined;
+        // Bytes the board's TCP stack already accepted are still processed after the client left.
+        const drain = () => {
+          if (endpoint.uart.pendingToDevice > 0 && this.endpoints.has(endpoint)) setTimeout(drain, 20);
+          else this.removeEndpoint(endpoint);
+        };
+        drain();
       });
     });
     this.tcp = server;

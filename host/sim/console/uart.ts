@@ -65,6 +65,11 @@ export class Uart extends EventEmitter<UartEvents> {
     this.schedule();
   }
 
+  /** Bytes from the host not yet handed to the console (on the wire or in the device buffer). */
+  get pendingToDevice(): number {
+    return this.wireInBytes + this.deviceBufferBytes;
+  }
+
   /** The console is busy (e.g. writing flash) for this long: input waits in the device buffer. */
   busyFor(ms: number): void {
     this.busyUntil = Math.max(this.busyUntil, performance.now() + ms);

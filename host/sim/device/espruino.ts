@@ -6,7 +6,7 @@ import { createNatives } from '../../espruino/natives.ts';
 import { estimateGlobalVars, estimateValueVars } from './memory.ts';
 import type { DeviceSession } from './session.ts';
 import { BoardHalt } from './session.ts';
-import { bytesOf } from '../storage.ts';
+import { bytesOf, PowerLoss } from '../storage.ts';
 
 /** Code costs about 0.1 JsVar per byte (ESPRUINO.md section 2). */
 export const VARS_PER_CODE_BYTE = 0.1;
@@ -53,6 +53,10 @@ export function installEspruinoObjects(session: DeviceSession, g: Record<string,
       try {
         return fn(...args);
       } catch (error) {
+        if (error instanceof PowerLoss) {
+          board.powerLost(error);
+          throw new BoardHalt('powerloss');
+        }
         if (error instanceof BoardHalt || !(error instanceof Error)) throw error;
         if ((error as unknown) instanceof realm.Error) throw error;
         throw session.error((error as Error).message);

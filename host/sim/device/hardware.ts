@@ -48,17 +48,17 @@ export function installHardware(session: DeviceSession, g: Record<string, unknow
   pinProto[Symbol.toPrimitive] = function (this: { pinNumber: number }, hint: string) {
     return hint === 'number' ? this.pinNumber : name(this.pinNumber);
   };
-  pinProto.read = guarded(function (this: { pinNumber: number }) { return board.readPin(name(this.pinNumber)); });
-  pinProto.write = guarded(function (this: { pinNumber: number }, v: unknown) { board.writePin(name(this.pinNumber), !!v); });
-  pinProto.set = guarded(function (this: { pinNumber: number }) { board.writePin(name(this.pinNumber), true); });
-  pinProto.reset = guarded(function (this: { pinNumber: number }) { board.writePin(name(this.pinNumber), false); });
+  pinProto.read = guarded(function (this: { pinNumber: number }) { return board.io.readPin(name(this.pinNumber)); });
+  pinProto.write = guarded(function (this: { pinNumber: number }, v: unknown) { board.io.writePin(name(this.pinNumber), !!v); });
+  pinProto.set = guarded(function (this: { pinNumber: number }) { board.io.writePin(name(this.pinNumber), true); });
+  pinProto.reset = guarded(function (this: { pinNumber: number }) { board.io.writePin(name(this.pinNumber), false); });
   pinProto.toggle = guarded(function (this: { pinNumber: number }) {
-    const next = !board.readPin(name(this.pinNumber));
-    board.writePin(name(this.pinNumber), next);
+    const next = !board.io.readPin(name(this.pinNumber));
+    board.io.writePin(name(this.pinNumber), next);
     return next;
   });
-  pinProto.mode = guarded(function (this: { pinNumber: number }, mode: unknown) { board.pinModes.set(name(this.pinNumber), String(mode)); });
-  pinProto.getMode = guarded(function (this: { pinNumber: number }) { return board.pinModes.get(name(this.pinNumber)) ?? 'input'; });
+  pinProto.mode = guarded(function (this: { pinNumber: number }, mode: unknown) { board.io.pinModes.set(name(this.pinNumber), String(mode)); });
+  pinProto.getMode = guarded(function (this: { pinNumber: number }) { return board.io.pinModes.get(name(this.pinNumber)) ?? 'input'; });
   pinProto.getInfo = guarded(function (this: { pinNumber: number }) {
     const id = name(this.pinNumber);
     const adc = board.board.pins.adc.includes(id);
@@ -75,25 +75,25 @@ export function installHardware(session: DeviceSession, g: Record<string, unknow
   g.HIGH = 1;
   g.LOW = 0;
 
-  g.digitalRead = guarded((pin: unknown) => (board.readPin(name(toPin(pin))) ? 1 : 0));
-  g.digitalWrite = guarded((pin: unknown, value: unknown) => board.writePin(name(toPin(pin)), !!value));
-  g.digitalPulse = guarded((pin: unknown, value: unknown, _time: unknown) => board.writePin(name(toPin(pin)), !value));
-  g.pinMode = guarded((pin: unknown, mode: unknown) => { board.pinModes.set(name(toPin(pin)), String(mode)); });
-  g.getPinMode = guarded((pin: unknown) => board.pinModes.get(name(toPin(pin))) ?? 'input');
-  g.analogWrite = guarded((pin: unknown, value: unknown) => board.writePin(name(toPin(pin)), Number(value) >= 0.5));
+  g.digitalRead = guarded((pin: unknown) => (board.io.readPin(name(toPin(pin))) ? 1 : 0));
+  g.digitalWrite = guarded((pin: unknown, value: unknown) => board.io.writePin(name(toPin(pin)), !!value));
+  g.digitalPulse = guarded((pin: unknown, value: unknown, _time: unknown) => board.io.writePin(name(toPin(pin)), !value));
+  g.pinMode = guarded((pin: unknown, mode: unknown) => { board.io.pinModes.set(name(toPin(pin)), String(mode)); });
+  g.getPinMode = guarded((pin: unknown) => board.io.pinModes.get(name(toPin(pin))) ?? 'input');
+  g.analogWrite = guarded((pin: unknown, value: unknown) => board.io.writePin(name(toPin(pin)), Number(value) >= 0.5));
   g.analogRead = guarded((pin: unknown) => {
     const id = name(toPin(pin));
     if (!board.board.pins.adc.includes(id)) {
       throw session.error(`Pin ${id} is not an ADC pin (analogRead works on ${board.board.pins.adc.join(', ')})`);
     }
-    return board.readAdc(id);
+    return board.io.readAdc(id, board.sensorTimeMs());
   });
   g.setWatch = guarded((callback: unknown, pin: unknown, options?: unknown) => {
     if (typeof callback !== 'function' && typeof callback !== 'string') throw session.error('Function or String not supplied!');
     const opts = (typeof options === 'object' && options !== null ? options : {}) as { repeat?: unknown; edge?: unknown };
-    return board.addWatch(name(toPin(pin)), callback, !!opts.repeat, String(opts.edge ?? 'both'));
+    return board.io.addWatch(name(toPin(pin)), callback, !!opts.repeat, String(opts.edge ?? 'both'), board.getTimeMs() / 1000);
   });
-  g.clearWatch = guarded((id?: unknown) => board.clearWatch(id));
+  g.clearWatch = guarded((id?: unknown) => board.io.clearWatch(id));
 
   // ---- I2C -------------------------------------------------------------------------------
   const i2cProto = new realm.Object() as Record<string, unknown>;
@@ -182,8 +182,8 @@ export function installHardware(session: DeviceSession, g: Record<string, unknow
     port.print = guarded((text: unknown) => out(String(text)));
     port.println = guarded((text: unknown) => out(`${String(text)}\n`));
     port.write = guarded((...data: unknown[]) => out(Buffer.from(natives.toUint8Array(...data)).toString('latin1')));
-    port.on = guarded((event: unknown, handler: unknown) => board.addSerialListener(label, String(event), handler));
-    port.removeAllListeners = guarded(() => board.clearSerialListeners(label));
+    port.on = guarded((event: unknown, handler: unknown) => board.io.addSerialListener(label, String(event), handler));
+    port.removeAllListeners = guarded(() => board.io.serialListeners.delete(label));
     port.available = guarded(() => 0);
     port.read = guarded(() => '');
     port.setConsole = guarded(() => undefined);

@@ -163,10 +163,11 @@ export class DeviceSession {
     };
     g.setTimeout = addTimer(false);
     g.setInterval = addTimer(true);
-    const clear = (id?: unknown): void => {
+    const clear = (...ids: unknown[]): void => {
       session.guard();
-      if (id === undefined) clock.clearAll(); // Espruino: no argument clears them all
-      else clock.clear(id);
+      // Espruino: no argument at all clears every timer; an undefined id clears nothing.
+      if (ids.length === 0) clock.clearAll();
+      else clock.clear(ids[0]);
     };
     g.clearTimeout = clear;
     g.clearInterval = clear;
