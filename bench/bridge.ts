@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { Bridge } from '../host/bridge/bridge.ts';
-import { MqttSink } from '../host/bridge/mqtt-sink.ts';
+import { makeBrokerSink } from '../host/bridge/run.ts';
+import type { BrokerSink } from '../host/bridge/sink.ts';
 import { Wal } from '../host/bridge/wal.ts';
 import { generateKey } from '../host/keys.ts';
 import { DeviceSim } from '../test/support/device-sim.ts';
@@ -61,9 +62,9 @@ async function mosquittoPub(url: URL, lines: string[]): Promise<number> {
   return performance.now() - started;
 }
 
-async function makeBridge(url: string, keys: Record<string, string>, dir: string): Promise<{ bridge: Bridge; sink: MqttSink; wal: Wal }> {
+async function makeBridge(url: string, keys: Record<string, string>, dir: string): Promise<{ bridge: Bridge; sink: BrokerSink; wal: Wal }> {
   const wal = await Wal.open(dir);
-  const sink = new MqttSink({ url, protocol: 5 });
+  const sink = makeBrokerSink({ url, protocol: 5 });
   await sink.start();
   const bridge = new Bridge({ keys, wal, sinks: [sink] });
   bridge.start();

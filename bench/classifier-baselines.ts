@@ -7,7 +7,7 @@
  */
 import { GaussianNB } from 'ml-naivebayes';
 import { RandomForestClassifier } from 'ml-random-forest';
-import { minimize } from '../models/lut/lbfgs.ts';
+import { fitLinear, predictLinear } from '../models/lut/linear.ts';
 import { stratifiedFolds } from '../models/data/split.ts';
 import { forestCostUs, logRegCostUs, naiveBayesCostUs } from '../models/cost.ts';
 
@@ -18,95 +18,26 @@ export interface BaselineResult {
   note?: string;
 }
 
-function standardiser(rows: Int32Array[]): { mean: Float64Array; scale: Float64Array } {
-  const f = rows[0]!.length;
-  const mean = new Float64Array(f);
-  const scale = new Float64Array(f);
-  for (const row of rows) for (let j = 0; j < f; j++) mean[j]! += row[j]! / rows.length;
-  for (const row of rows) for (let j = 0; j < f; j++) scale[j]! += (row[j]! - mean[j]!) ** 2 / rows.length;
-  for (let j = 0; j < f; j++) scale[j] = Math.sqrt(scale[j]!) || 1;
-  return { mean, scale };
-}
-
-function fitDense(x: Float64Array[], y: Int32Array, classes: number, lambda: number): Float64Array {
-  const f = x[0]!.length;
-  const k = classes;
-  const n = x.length;
-  const scores = new Float64Array(k);
-  const objective = (w: Float64Array, grad: Float64Array): number => {
-    grad.fill(0);
-    let loss = 0;
-    for (let r = 0; r < n; r++) {
-      const row = x[r]!;
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) {
-        let s = w[c * (f + 1) + f]!;
-        for (let j = 0; j < f; j++) s += w[c * (f + 1) + j]! * row[j]!;
-        scores[c] = s;
-        max = Math.max(max, s);
-      }
-      let z = 0;
-      for (let c = 0; c < k; c++) z += Math.exp(scores[c]! - max);
-      loss += max + Math.log(z) - scores[y[r]!]!;
-      for (let c = 0; c < k; c++) {
-        const residual = Math.exp(scores[c]! - max) / z - (c === y[r] ? 1 : 0);
-        for (let j = 0; j < f; j++) grad[c * (f + 1) + j]! += residual * row[j]!;
-        grad[c * (f + 1) + f]! += residual;
-      }
-    }
-    let penalty = 0;
-    for (let c = 0; c < k; c++) {
-      for (let j = 0; j <= f; j++) {
-        grad[c * (f + 1) + j]! /= n;
-        if (j < f) {
-          const v = w[c * (f + 1) + j]!;
-          grad[c * (f + 1) + j]! += lambda * v;
-          penalty += v * v;
-        }
-      }
-    }
-    return loss / n + 0.5 * lambda * penalty;
-  };
-  return minimize(objective, new Float64Array(k * (f + 1)), { maxIterations: 300, tolerance: 1e-6 }).x;
-}
-
-function predictDense(w: Float64Array, x: Float64Array[], classes: number): Int32Array {
-  const f = x[0]!.length;
-  return Int32Array.from(x, (row) => {
-    let best = 0;
-    let bestScore = -Infinity;
-    for (let c = 0; c < classes; c++) {
-      let s = w[c * (f + 1) + f]!;
-      for (let j = 0; j < f; j++) s += w[c * (f + 1) + j]! * row[j]!;
-      if (s > bestScore) { bestScore = s; best = c; }
-    }
-    return best;
-  });
-}
-
 /** Float multinomial logistic regression on standardised features; L2 by inner 3-fold CV. */
 export function logisticRegression(train: Int32Array[], y: Int32Array, test: Int32Array[], classes: number, lambdas = [1e-4, 1e-3, 1e-2, 1e-1]): BaselineResult {
-  const { mean, scale } = standardiser(train);
-  const z = (rows: Int32Array[]) => rows.map((row) => Float64Array.from(row, (v, j) => (v - mean[j]!) / scale[j]!));
-  const x = z(train);
   const folds = stratifiedFolds(y, 3, 11);
   let best = lambdas[0]!;
   let bestAccuracy = -1;
   for (const lambda of lambdas) {
     let correct = 0;
     for (let k = 0; k < 3; k++) {
-      const trainAt = x.map((_, i) => i).filter((i) => folds[i] !== k);
-      const testAt = x.map((_, i) => i).filter((i) => folds[i] === k);
-      const w = fitDense(trainAt.map((i) => x[i]!), Int32Array.from(trainAt, (i) => y[i]!), classes, lambda);
-      const p = predictDense(w, testAt.map((i) => x[i]!), classes);
+      const trainAt = train.map((_, i) => i).filter((i) => folds[i] !== k);
+      const testAt = train.map((_, i) => i).filter((i) => folds[i] === k);
+      const model = fitLinear(trainAt.map((i) => train[i]!), Int32Array.from(trainAt, (i) => y[i]!), classes, lambda);
+      const p = predictLinear(model, testAt.map((i) => train[i]!));
       testAt.forEach((row, j) => { if (p[j] === y[row]) correct++; });
     }
     if (correct > bestAccuracy) { bestAccuracy = correct; best = lambda; }
   }
-  const w = fitDense(x, y, classes, best);
+  const model = fitLinear(train, y, classes, best);
   const f = train[0]!.length;
   // On the device the standardisation folds into the weights: one float32 per weight and bias.
-  return { predicted: predictDense(w, z(test), classes), bytes: 4 * classes * (f + 1), costUs: logRegCostUs(f, classes), note: `λ=${best}` };
+  return { predicted: predictLinear(model, test), bytes: 4 * classes * (f + 1), costUs: logRegCostUs(f, classes), note: `λ=${best}` };
 }
 
 export function naiveBayes(train: Int32Array[], y: Int32Array, test: Int32Array[], classes: number): BaselineResult {

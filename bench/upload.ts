@@ -113,13 +113,16 @@ async function main(): Promise<void> {
     const storage = await runStock(['-p', tcp, '--board', boardJson, '--storage', `.bootcde:${file}`, '-e', 'print("stock done")'], dir, board, 'stock done');
     const ram = await runStock(['-p', tcp, '--board', boardJson, file], dir, board, 'bench bundle loaded');
     const stockOk = board.storage.readString('.bootcde') === bundle;
+    // The --storage upload takes many seconds, so wall time minus the connect-only run is a fair
+    // estimate of its transfer. The RAM upload is too short for that subtraction to mean anything
+    // (start-up jitter is of the same size): it gets its whole-run figure only.
+    const storageTransferMs = Math.max(1, storage.ms - baseline.ms);
+    rows.push({ what: 'stock CLI: --storage .bootcde, transfer', ms: storageTransferMs, rate: (bytes / storageTransferMs) * 1000, note: `wall ${(storage.ms / 1000).toFixed(1)} s minus connect-only ${(baseline.ms / 1000).toFixed(1)} s` });
     for (const [what, run] of [
-      ['stock CLI: --storage .bootcde (flash)', storage],
-      ['stock CLI: default upload (RAM)', ram],
+      ['stock CLI: --storage .bootcde, whole run', storage],
+      ['stock CLI: default upload to RAM, whole run', ram],
     ] as const) {
-      const transferMs = Math.max(1, run.ms - baseline.ms);
-      rows.push({ what: `${what}, transfer`, ms: transferMs, rate: (bytes / transferMs) * 1000, note: `wall ${(run.ms / 1000).toFixed(1)} s minus connect-only ${(baseline.ms / 1000).toFixed(1)} s` });
-      rows.push({ what: `${what}, whole run`, ms: run.ms, rate: (bytes / run.ms) * 1000, note: run.code === 0 ? 'exit 0, board got it all' : run.code === -2 ? 'the board never got the end of it' : `exit ${run.code}` });
+      rows.push({ what, ms: run.ms, rate: (bytes / run.ms) * 1000, note: run.code === 0 ? 'exit 0, board got it all' : run.code === -2 ? 'the board never got the end of it' : `exit ${run.code}` });
     }
 
     const spruceTransfer = rows[0]!.rate;
@@ -128,9 +131,9 @@ async function main(): Promise<void> {
     const stockFlashWhole = rows[3]!.rate;
     const pad = (s: string, n: number) => s.padEnd(n);
     console.log(`\nUpload of a ${bytes}-byte bundle at ${baud} baud (line rate ${lineRate} B/s), one virtual board\n`);
-    console.log(`${pad('what', 46)} ${pad('time s', 8)} ${pad('bytes/s', 9)} ${pad('of line', 8)} note`);
+    console.log(`${pad('what', 44)} ${pad('time s', 8)} ${pad('bytes/s', 9)} ${pad('of line', 8)} note`);
     for (const row of rows) {
-      console.log(`${pad(row.what, 46)} ${pad((row.ms / 1000).toFixed(2), 8)} ${pad(Math.round(row.rate).toString(), 9)} ${pad(((row.rate / lineRate) * 100).toFixed(1) + '%', 8)} ${row.note}`);
+      console.log(`${pad(row.what, 44)} ${pad((row.ms / 1000).toFixed(2), 8)} ${pad(Math.round(row.rate).toString(), 9)} ${pad(((row.rate / lineRate) * 100).toFixed(1) + '%', 8)} ${row.note}`);
     }
     console.log('\nratios');
     console.log(`  spruce transfer / line rate                 ${(spruceTransfer / lineRate).toFixed(3)}   (target >= 0.85)`);

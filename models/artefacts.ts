@@ -90,7 +90,7 @@ function modelCard(run: TrainRun, meta: ModelMeta, command: string): string {
     '',
     `An additive lookup-table classifier (spruce LUT format v${meta.formatVersion}, models/FORMAT.md): ${meta.features.length} features × ${meta.bins} quantile bins, ` +
       `int8 scores per (feature, bin, ${meta.columns === 1 ? 'score column (binary task)' : 'class'}), int16 bias per ${meta.columns === 1 ? 'column' : 'class'}, one scale (${meta.scale.toFixed(3)} units per logit). ` +
-      `Trained as multinomial logistic regression over thermometer-coded bins, L2 λ = ${meta.lambda} chosen by ${run.trained.innerScores.length > 1 ? 'inner 3-fold cross-validation' : 'the single value given'}.`,
+      `Trained as multinomial logistic regression over thermometer-coded bins, ${meta.bins} bins and L2 λ = ${meta.lambda} chosen by ${run.trained.innerScores.length > 1 ? 'inner 3-fold cross-validation (grouped by subject when groups exist)' : 'the single value given'}.`,
     '',
     '## Data',
     `- file: \`${d.data}\`${d.test ? `, test file \`${d.test}\`` : ''} (kind: ${d.kind})`,

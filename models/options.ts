@@ -118,7 +118,7 @@ export interface ModelFlags {
 
 export function addModelOptions(command: Command): Command {
   return command
-    .option('--bins <n>', 'quantile bins per feature: 2, 4, 8 or 16 (default 16)')
+    .option('--bins <n>', 'quantile bins per feature: 2, 4, 8 or 16, or a list (8,16) for the inner CV to choose from (default 16)')
     .option('--l2 <list>', 'L2 strengths for the inner cross-validation to choose from (default 1e-4,1e-3,1e-2,1e-1)')
     .option('--inner-folds <k>', 'folds of the inner cross-validation (default 3; grouped when --group is given)')
     .option('--features <list>', 'keep only these features (names or globs such as "mag.*")')
@@ -128,7 +128,7 @@ export function addModelOptions(command: Command): Command {
 export function modelConfigFrom(flags: ModelFlags, base?: ModelConfig): ModelConfig {
   return {
     ...(base ?? { bins: 16 }),
-    ...(flags.bins !== undefined ? { bins: int(flags.bins, 'bins')! } : {}),
+    ...(flags.bins !== undefined ? { bins: list(flags.bins)!.map((v) => int(v, 'bins')!) } : {}),
     ...(flags.l2 !== undefined ? { lambdas: list(flags.l2)!.map((v) => int(v, 'l2')!) } : {}),
     ...(flags.innerFolds !== undefined ? { innerFolds: int(flags.innerFolds, 'inner-folds') } : {}),
     ...(flags.features !== undefined ? { features: list(flags.features) } : {}),

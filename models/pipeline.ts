@@ -10,7 +10,8 @@ import { computeMetrics, type Metrics } from './metrics.ts';
 import { lutCostUs, seriesFeatureCostUs } from './cost.ts';
 
 export interface ModelConfig {
-  bins: number;
+  /** Bins per feature, or candidates the inner CV chooses from. */
+  bins: number | number[];
   lambdas?: number[];
   innerFolds?: number;
   /** Feature names or globs ("mag.*") to keep. */
@@ -58,7 +59,7 @@ function project(rows: Int32Array[], index: number[]): Int32Array[] {
 function chooseFeatures(prepared: Prepared, rows: Int32Array[], labels: Int32Array, classes: number, model: ModelConfig): number[] {
   let index = filterFeatures(prepared.names, model.features);
   if (model.select !== undefined && model.select < index.length) {
-    const quick = trainLut(project(rows, index), labels, classes, { bins: model.bins, lambdas: [1e-2], innerFolds: 1, maxIterations: 100 });
+    const quick = trainLut(project(rows, index), labels, classes, { bins: 16, lambdas: [1e-2], innerFolds: 1, maxIterations: 100 });
     const importance = featureImportance(quick.float);
     const ranked = index.map((featureAt, i) => ({ featureAt, score: importance[i]! })).sort((a, b) => b.score - a.score);
     index = ranked.slice(0, model.select).map((r) => r.featureAt).sort((a, b) => a - b);

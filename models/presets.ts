@@ -37,7 +37,7 @@ export const PRESETS: Record<string, Preset> = {
       windowLabel: 'majority',
       testGroups: HAR_TEST_SUBJECTS,
     },
-    model: { bins: 16, lambdas: [1e-3, 1e-2, 1e-1, 1], innerFolds: 3, select: 24 },
+    model: { bins: 16, lambdas: [1e-3, 1e-2, 1e-1, 1], innerFolds: 3, select: 16 },
     out: 'models/activity',
     name: 'activity',
     firmwareMeta: 'firmware/apps/activity/model.gen.ts',
@@ -45,7 +45,7 @@ export const PRESETS: Record<string, Preset> = {
   occupancy: {
     summary: 'room occupancy with light (the app feature vector t h l c dc), train file vs test file',
     data: { kind: 'occupancy', data: 'occupancy/occupancy_train.csv', test: 'occupancy/occupancy_test1.csv', label: 'occupancy' },
-    model: { bins: 16, lambdas: [1e-3, 1e-2, 1e-1, 1], innerFolds: 3 },
+    model: { bins: [8, 16], lambdas: [1e-3, 1e-2, 1e-1, 1], innerFolds: 3 },
     out: 'models/occupancy',
     name: 'occupancy',
     firmwareMeta: 'firmware/apps/occupancy/model.gen.ts',
@@ -53,7 +53,7 @@ export const PRESETS: Record<string, Preset> = {
   'occupancy-nolight': {
     summary: 'room occupancy WITHOUT light (t h c dc): the realistic task, and the fallback when the light sensor fails',
     data: { kind: 'occupancy', data: 'occupancy/occupancy_train.csv', test: 'occupancy/occupancy_test1.csv', label: 'occupancy' },
-    model: { bins: 16, lambdas: [1e-3, 1e-2, 1e-1, 1], innerFolds: 3, features: ['t', 'h', 'c', 'dc'] },
+    model: { bins: [8, 16], lambdas: [1e-3, 1e-2, 1e-1, 1], innerFolds: 3, features: ['t', 'h', 'c', 'dc'] },
     out: 'models/occupancy-nolight',
     name: 'occupancy-nolight',
     firmwareMeta: 'firmware/apps/occupancy/model-nolight.gen.ts',

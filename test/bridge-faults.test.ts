@@ -179,7 +179,9 @@ describe.skipIf(!ready)('bridge fault scenarios (mosquitto + socat ptys)', () =>
     const r = s.result();
     console.log(`outage: ${r.generated} generated, peak queued ${peakQueued}, ${r.delivered} delivered, ${r.duplicates} duplicates, bridge RSS ${baseMemory} MB idle, ${peakMemory} MB peak, ${r.seconds.toFixed(1)} s`);
     expect(r.missing).toEqual([]);
-    expect(peakMemory - baseMemory).toBeLessThan(300);
+    // Live data is ~1 KB per queued message at most; RSS also holds garbage V8 has not collected yet,
+    // so the bound is loose. What truly bounds it is --wal-max-mb (tested in host/bridge/bridge.test.ts).
+    expect(peakMemory - baseMemory).toBeLessThan(450);
     expectClean(r);
   }, 240_000);
 });

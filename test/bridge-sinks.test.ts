@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker } from '../host/bridge/embedded-broker.ts';
+import { MqttPublisher } from '../host/bridge/mqtt-publisher.ts';
+import { MqttSink } from '../host/bridge/mqtt-sink.ts';
 import { startBridge } from '../host/bridge/run.ts';
 import { generateKey } from '../host/keys.ts';
 import { DeviceSim } from './support/device-sim.ts';
@@ -84,6 +86,23 @@ describe('bridge sinks and uplinks', () => {
       await subscriber.close();
       await running.close();
       await edge.close();
+    }
+  });
+
+  it('protocol auto: MQTT 5 first, falling back to 3.1.1 on a broker that refuses 5 (aedes)', async () => {
+    const broker = await startEmbeddedBroker(0);
+    try {
+      for (const sink of [new MqttSink({ url: broker.url, protocol: 'auto' }), new MqttPublisher({ url: broker.url, protocol: 'auto' })]) {
+        try {
+          await sink.start(5000);
+          expect(sink.protocolVersion).toBe(4);
+          expect(sink.connected).toBe(true);
+        } finally {
+          await sink.close();
+        }
+      }
+    } finally {
+      await broker.close();
     }
   });
 });

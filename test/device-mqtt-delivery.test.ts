@@ -89,7 +89,7 @@ describe.skipIf(!hasMosquitto())('device MQTT through the virtual board (mosquit
     expect(outboxFiles(board)).toEqual([]);
   });
 
-  it('a wrong Wi-Fi password is reported at once (the one error Espruino reports) and backs off', async () => {
+  it('a wrong Wi-Fi password is reported at once (the one error Espruino reports); frames wait for a good one', async () => {
     const { board, wakes } = await setup();
     networkOf(board).conditions.badPassword = true;
     await board.runWakes(2);

@@ -6,7 +6,7 @@
  * a user meets on real ports (missing, busy, silent).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
@@ -80,7 +80,8 @@ describe('spruce and the virtual board on a pseudo-terminal', () => {
   it('flashes the occupancy app with verification while monitor shows its verified frames', async () => {
     const { board, s } = await boardOnPty();
     // monitor first: it owns the port; flash then shares it instead of failing on "busy".
-    const monitor = spruce(['monitor', '--port', s.serialPath!, '--json', '--duration', '60']);
+    const log = join(dir, 'monitor.log');
+    const monitor = spruce(['monitor', '--port', s.serialPath!, '--json', '--duration', '60', '--log', log]);
     await waitFor(() => monitor.output().includes('listening on'), 20_000, 'monitor to start');
     const code = await main(['flash', '--port', s.serialPath!, '--board', 'esp32', '--app', 'occupancy', '--device-id', 'e2e-dev', '--no-progress']);
     expect(code).toBe(0);
@@ -103,6 +104,32 @@ describe('spruce and the virtual board on a pseudo-terminal', () => {
     expect(monitor.output()).not.toContain(key!);
     monitor.child.kill('SIGTERM');
     expect(await monitor.exit).toBe(0);
+    // --log keeps the same lines, timestamped.
+    expect(readFileSync(log, 'utf8')).toContain('"verified":true');
+  });
+
+  it('the built bundle stays uploadable with the stock espruino CLI (as documented in flash --help)', async () => {
+    const board = new VirtualBoard();
+    let out = '';
+    board.on('output', (t: string) => (out += t));
+    const s = await serveVirtualBoard(board, { tcp: 0 });
+    served.push(s);
+    // Built into our own folder: dist/ may be rewritten by other tests running at the same time.
+    const { buildApp } = await import('../host/build/index.ts');
+    const bundle = (await buildApp({ board: 'esp32', app: 'occupancy', outDir: join(dir, 'dist') })).bundlePath;
+    const key = 'cd'.repeat(32);
+    writeFileSync(join(dir, 'dev.json'), JSON.stringify({ id: 'stock-dev', key }));
+    // A local board description keeps the stock CLI off the network.
+    writeFileSync(join(dir, 'ESP32.json'), JSON.stringify({ info: { binary_version: '2v29' } }));
+    const cli = spawn(process.execPath, [join(root, 'node_modules/espruino/bin/espruino-cli.js'), '--no-ble', '-p', `tcp://127.0.0.1:${s.tcpPort}`, '--board', join(dir, 'ESP32.json'),
+      '--storage', `.bootcde:${bundle}`, '--storage', `spruce.dev:${join(dir, 'dev.json')}`, '-e', 'load()'], { stdio: 'ignore' });
+    children.push(cli);
+    expect(await new Promise((resolve) => cli.on('exit', resolve))).toBe(0);
+    expect(board.storage.readString('.bootcde')).toBe(readFileSync(bundle, 'latin1'));
+    await waitFor(() => out.includes('@s1 {"dev":"stock-dev"'), 40_000, 'the app uploaded by the stock CLI to report');
+    const line = out.split(/\r?\n/).find((l) => l.startsWith('@s1 {"dev":"stock-dev"'))!;
+    const { classifyLine } = await import('../host/link/monitor.ts');
+    expect(classifyLine(line, { 'stock-dev': key })).toMatchObject({ type: 'frame', verified: true });
   });
 
   it('an upload cut off by pulling the cable leaves the previous firmware booting', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_POLICY, afterSession, decide, initialPolicyState, parsePolicyState, type OutboxView } from './policy.ts';
+import { DEFAULT_POLICY, afterSession, decide, initialPolicyState, type OutboxView } from './policy.ts';
 
 const cfg = { ...DEFAULT_POLICY, maxLatencyS: 300, wakeIntervalS: 60, batchBytes: 1000, maxAgeS: 3600, mailboxEveryS: 7200 };
 const empty: OutboxView = { count: 0, bytes: 0, oldestAt: -1, oldestUrgentAt: -1 };
@@ -65,11 +65,5 @@ describe('transmit policy', () => {
     const jittered = afterSession(cfg, initialPolicyState(), false, 0, 0.999);
     expect(jittered.nextTryAt).toBeGreaterThan(120);
     expect(jittered.nextTryAt).toBeLessThanOrEqual(150);
-  });
-
-  it('persisted state survives a round trip and garbage falls back to the initial state', () => {
-    const s = { failures: 3, nextTryAt: 99, lastContactAt: 12 };
-    expect(parsePolicyState(JSON.stringify(s))).toEqual(s);
-    for (const bad of [undefined, '', '{', 'null', '{"failures":"x"}']) expect(parsePolicyState(bad)).toEqual(initialPolicyState());
   });
 });

@@ -102,18 +102,3 @@ export function afterSession(cfg: PolicyConfig, state: PolicyState, ok: boolean,
   delay = delay + ((delay * jitter * 0.25) | 0);
   return { failures: failures, nextTryAt: now + delay, lastContactAt: state.lastContactAt };
 }
-
-/** Reads a persisted state, falling back to the initial one on anything malformed. */
-export function parsePolicyState(json: string | undefined): PolicyState {
-  if (!json) return initialPolicyState();
-  var v: PolicyState;
-  try {
-    v = JSON.parse(json);
-  } catch (e) {
-    return initialPolicyState();
-  }
-  if (!v || typeof v.failures !== 'number' || typeof v.nextTryAt !== 'number' || typeof v.lastContactAt !== 'number') {
-    return initialPolicyState();
-  }
-  return { failures: v.failures, nextTryAt: v.nextTryAt, lastContactAt: v.lastContactAt };
-}

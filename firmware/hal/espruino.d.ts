@@ -192,4 +192,6 @@ interface EspruinoWifi {
 declare function require(module: 'Storage'): EspruinoStorage;
 declare function require(module: 'crypto'): EspruinoCrypto;
 declare function require(module: 'net'): EspruinoNet;
+/** TLS sockets (mbedTLS in the ESP32 build; the handshake needs tens of KB of heap). */
+declare function require(module: 'tls'): { connect(options: { host: string; port: number; ca?: string }, callback?: () => void): EspruinoSocket };
 declare function require(module: 'Wifi'): EspruinoWifi;

@@ -11,13 +11,33 @@ import { ByteSocket, Clock, Connector, SocketEvents } from '../core/mqtt/client'
 import { bytesToString } from '../core/mqtt/codec';
 
 export var netConnector: Connector = function (host: string, port: number, events: SocketEvents): ByteSocket {
+  // Called as a method: Espruino's native functions may rely on `this`.
+  return openSocket(function (o, cb) {
+    return require('net').connect(o, cb);
+  }, host, port, undefined, events);
+};
+
+/** TLS to the broker (require("tls")), verifying its certificate against `ca` (PEM). */
+export function tlsConnector(ca: string | undefined): Connector {
+  return function (host: string, port: number, events: SocketEvents): ByteSocket {
+    return openSocket(function (o, cb) {
+      return require('tls').connect(o, cb);
+    }, host, port, ca, events);
+  };
+}
+
+type Open = (options: { host: string; port: number; ca?: string }, callback?: () => void) => EspruinoSocket;
+
+function openSocket(open: Open, host: string, port: number, ca: string | undefined, events: SocketEvents): ByteSocket {
   var closed = false;
   function close(code: string): void {
     if (closed) return;
     closed = true;
     events.onClose(code);
   }
-  var socket = require('net').connect({ host: host, port: port }, function () {
+  var options: { host: string; port: number; ca?: string } = { host: host, port: port };
+  if (ca !== undefined) options.ca = ca;
+  var socket = open(options, function () {
     if (!closed) events.onOpen();
   });
   socket.on('data', function (data: string) {
@@ -43,7 +63,7 @@ export var netConnector: Connector = function (host: string, port: number, event
       socket.end();
     },
   };
-};
+}
 
 /** Espruino's timers as the client's Clock. */
 export var deviceClock: Clock = {

@@ -4,7 +4,7 @@
  */
 import type { Flash } from '../core/flash';
 
-/** Compact when less than this is free (firmware/core/outbox.md: about once every 2.5 days). */
+/** Compact when less than this is free (firmware/core/outbox.md: about once every 2.6 days). */
 export var COMPACT_BELOW_BYTES = 65536;
 
 export function deviceFlash(): Flash {

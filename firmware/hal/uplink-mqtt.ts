@@ -6,7 +6,8 @@
  * Network settings come from a Storage file provisioned at flash time (never from the bundle,
  * so one build serves every device and no password sits in the firmware):
  *   spruce.net = {"ssid": "...", "pass": "...", "host": "10.0.0.5", "port": 1883,
- *                 "user": "...", "mqttPass": "..."}          (user / mqttPass optional)
+ *                 "user": "...", "mqttPass": "...",          (optional)
+ *                 "tls": true, "caFile": "spruce.ca"}        (optional: TLS, CA PEM in Storage)
  */
 import type { Flash } from '../core/flash';
 import type { DownlinkRules } from '../core/downlink';
@@ -15,7 +16,7 @@ import { OutboxView, PolicyConfig, afterSession, decide, Decision } from '../cor
 import { DEFAULT_SESSION, FrameSource, SessionResult, runSession } from '../core/mqtt/session';
 import { URGENT_KINDS, flashMailbox, loadPolicyState, savePolicyState } from '../core/mqtt/stores';
 import type { Uplink } from './uplink';
-import { deviceClock, netConnector } from './net';
+import { deviceClock, netConnector, tlsConnector } from './net';
 import { wifiConnect, wifiOff } from './wifi';
 
 export var NET_FILE = 'spruce.net';
@@ -27,6 +28,9 @@ export interface NetProvision {
   port: number;
   user?: string;
   mqttPass?: string;
+  /** TLS to the broker; `caFile` names a Storage file holding the CA certificate (PEM). */
+  tls?: boolean;
+  caFile?: string;
 }
 
 export interface MqttUplinkOptions {
@@ -140,7 +144,7 @@ export function mqttUplink(o: MqttUplinkOptions): Uplink {
         {
           wifiConnect: wifiConnect,
           wifiOff: wifiOff,
-          connector: netConnector,
+          connector: net.tls ? tlsConnector(net.caFile ? require('Storage').read(net.caFile) : undefined) : netConnector,
           clock: deviceClock,
           frames: source,
           mailbox: flashMailbox(flash, atob),

@@ -114,7 +114,7 @@ export class Bridge extends EventEmitter {
 
   /** Starts replaying what the WAL held at open, rate-limited. */
   start(): void {
-    for (const entry of this.wal.recovered) {
+    for (const entry of this.wal.takeRecovered()) {
       this.replayQueue.push(entry);
       this.replayIds.add(entry.id);
     }
@@ -253,9 +253,14 @@ export class Bridge extends EventEmitter {
           this.settle(entry);
         },
         (error: unknown) => {
+          state.queue.unshift(entry);
+          if ((error as { disconnected?: boolean }).disconnected) {
+            // Dropped with the connection: not a failure of this message; it goes out again as
+            // soon as the sink reconnects (its 'drain' restarts the pump).
+            return;
+          }
           this.counters.sinkRetries++;
           state.failures++;
-          state.queue.unshift(entry);
           this.emit('sink-error', { sink: state.sink.name, error });
           this.retryLater(state);
         },

@@ -7,7 +7,7 @@
  * messages in flight, so counting forward and skipping ids still in use is both correct and O(1)
  * amortised; allocate() returns null (MQTT.js then waits) only if all 65,535 are in use.
  */
-import type { IMessageIdProvider } from 'mqtt';
+import type { IMessageIdProvider } from 'mqtt/lib/default-message-id-provider';
 
 const MAX_ID = 65535;
 

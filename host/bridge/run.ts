@@ -13,8 +13,9 @@ import { SpruceError } from '../errors.ts';
 import { Bridge } from './bridge.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
 import { attachTransport, attachUplink, type RunningInput } from './inputs.ts';
+import { MqttPublisher } from './mqtt-publisher.ts';
 import { MqttSink, type MqttSinkOptions } from './mqtt-sink.ts';
-import type { Sink } from './sink.ts';
+import type { BrokerSink, Sink } from './sink.ts';
 import { Wal, type WalOptions } from './wal.ts';
 import { WebhookSink, type WebhookOptions } from './webhook-sink.ts';
 
@@ -44,7 +45,7 @@ export interface BridgeConfig {
 export interface RunningBridge {
   bridge: Bridge;
   wal: Wal;
-  mqtt: MqttSink;
+  mqtt: BrokerSink;
   embedded: EmbeddedBroker | null;
   inputs: RunningInput[];
   /** The broker URL messages go to. */
@@ -68,7 +69,7 @@ export async function startBridge(config: BridgeConfig): Promise<RunningBridge> 
       cleanups.push(() => broker.close());
       mqttOptions = { url: embedded.url, protocol: 4 };
     }
-    const mqttSink = new MqttSink({ ...mqttOptions, window: config.window });
+    const mqttSink = makeBrokerSink({ ...mqttOptions, window: config.window });
     const sinks: Sink[] = [mqttSink];
     if (config.webhook) sinks.push(new WebhookSink(config.webhook));
     const bridge = new Bridge({ keys, wal, sinks, maxLine: config.maxLine, replayRate: config.replayRate });
@@ -115,6 +116,11 @@ export async function startBridge(config: BridgeConfig): Promise<RunningBridge> 
     await closeAll();
     throw error;
   }
+}
+
+/** The lean publisher for mqtt:// and mqtts://; MQTT.js for WebSocket URLs. */
+export function makeBrokerSink(options: MqttSinkOptions): BrokerSink {
+  return /^wss?:/.test(options.url) ? new MqttSink(options) : new MqttPublisher(options);
 }
 
 /** Keeps trying to open a port that was missing at start (until it is closed). */

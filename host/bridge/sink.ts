@@ -14,3 +14,14 @@ export interface Sink extends EventEmitter {
   close(): Promise<void>;
   /** Emitted ('drain') whenever capacity may have grown. */
 }
+
+/** The MQTT output, whichever client implements it (MqttPublisher, or MqttSink for WebSockets). */
+export interface BrokerSink extends Sink {
+  readonly connected: boolean;
+  readonly protocolVersion: 5 | 4;
+  readonly inFlightCount: number;
+  readonly connects: number;
+  readonly lastError: string | null;
+  /** Connects; resolves on the first CONNACK, rejects (E_BROKER_UNREACHABLE) after timeoutMs. */
+  start(timeoutMs?: number): Promise<void>;
+}

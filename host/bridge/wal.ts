@@ -13,12 +13,12 @@
  * devices keep them in their own outboxes and resend later. Nothing acknowledged is ever dropped.
  * Segments whose frames are all published are deleted after a snapshot of SeenState is saved.
  */
-import { mkdirSync, readdirSync, readFileSync, existsSync, openSync, fsyncSync, closeSync, renameSync, writeFileSync, truncateSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { SpruceError } from '../errors.ts';
 import { SeenState, type SeenSnapshot } from './seen.ts';
+import { SNAPSHOT, encodeRecord, fsyncDir, readSegment, segmentName, writeSnapshot, type WalRecord } from './wal-files.ts';
 
 export interface WalEntry {
   /** Monotonic across restarts. */
@@ -35,9 +35,6 @@ export interface WalEntry {
   /** When it was received (ms since epoch). */
   at: number;
 }
-
-/** 'a': a frame accepted; 'p': frames published (ids batched: one record per flush, not per PUBACK). */
-type Record = ({ t: 'a' } & WalEntry) | { t: 'p'; ids: number[] };
 
 export interface WalOptions {
   /** Segment size before rotating. */
@@ -60,17 +57,18 @@ interface Segment {
   handle: Promise<FileHandle> | null;
 }
 
-const SNAPSHOT = 'seen.json';
 
 export class Wal {
   readonly seen: SeenState;
   /** Unpublished entries by id, in id order (Map keeps insertion order, ids only grow). */
-  private readonly pendingEntries = new Map<number, WalEntry & { segment: Segment }>();
+  private readonly pendingEntries = new Map<number, WalEntry>();
+  /** The segment each unpublished entry lives in (kept apart so entries are shared, not copied). */
+  private readonly segmentOf = new Map<number, Segment>();
   private pendingLineBytes = 0;
   private segments: Segment[] = [];
   private active!: Segment;
   private nextId = 1;
-  private buffer: Array<{ segment: Segment; text: string }> = [];
+  private buffer: Array<{ segment: Segment; text: string; sync: boolean }> = [];
   /** PUBACKed ids not yet written (one 'p' record per flush). */
   private publishedIds: number[] = [];
   private bufferWaiters: Array<() => void> = [];
@@ -79,8 +77,8 @@ export class Wal {
   private cleanupScheduled = false;
   private closed = false;
   private failure: Error | null = null;
-  /** Frames found unpublished when the log was opened (to be replayed). */
-  readonly recovered: WalEntry[];
+  /** Frames found unpublished when the log was opened (to be replayed); see takeRecovered(). */
+  recovered: WalEntry[];
   readonly stats = { fsyncs: 0, appended: 0, corruptRecords: 0, segmentsDeleted: 0 };
   private readonly segmentBytes: number;
   readonly maxBytes: number;
@@ -91,7 +89,7 @@ export class Wal {
     this.segmentBytes = options.segmentBytes ?? 8 * 1024 * 1024;
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 7 * 24 * 3600 * 1000;
-    this.commitDelayMs = options.commitDelayMs ?? 2;
+    this.commitDelayMs = options.commitDelayMs ?? 0;
     this.seen = seen;
     this.recovered = recovered;
   }
@@ -155,15 +153,23 @@ export class Wal {
       wal.segments.push(segment);
     }
     const ordered = [...accepted.values()].sort((a, b) => a.id - b.id);
-    for (const entry of ordered) {
+    for (const { segment, ...entry } of ordered) {
       wal.pendingEntries.set(entry.id, entry);
+      wal.segmentOf.set(entry.id, segment);
       wal.pendingLineBytes += entry.line.length;
     }
-    (wal as { recovered: WalEntry[] }).recovered = ordered.map(({ segment: _s, ...entry }) => entry);
+    wal.recovered = [...wal.pendingEntries.values()];
     wal.nextId = maxId + 1;
     wal.startSegment((indices.at(-1) ?? 0) + 1);
     await wal.barrier();
     return wal;
+  }
+
+  /** Hands the recovered frames over once (so the log does not keep them alive after replay). */
+  takeRecovered(): WalEntry[] {
+    const taken = this.recovered;
+    this.recovered = [];
+    return taken;
   }
 
   /** Number of frames accepted but not yet published. */
@@ -197,7 +203,8 @@ export class Wal {
     // The replay filter lives with the log: whatever is in the log is "seen", after a restart too.
     this.seen.add(entry.dev, entry.boot, entry.seq);
     this.write({ t: 'a', ...entry });
-    this.pendingEntries.set(entry.id, { ...entry, segment: this.active });
+    this.pendingEntries.set(entry.id, entry);
+    this.segmentOf.set(entry.id, this.active);
     this.active.unpublished++;
     this.pendingLineBytes += entry.line.length;
     this.stats.appended++;
@@ -207,13 +214,15 @@ export class Wal {
   /** Records a PUBACK. Not awaited: losing it in a crash only means one duplicate publish. */
   markPublished(id: number): void {
     const entry = this.pendingEntries.get(id);
-    if (!entry || this.closed) return;
+    const segment = this.segmentOf.get(id);
+    if (!entry || !segment || this.closed) return;
     this.pendingEntries.delete(id);
+    this.segmentOf.delete(id);
     this.pendingLineBytes -= entry.line.length;
-    entry.segment.unpublished--;
+    segment.unpublished--;
     this.publishedIds.push(id);
     this.scheduleFlush();
-    if (entry.segment.unpublished === 0 && entry.segment !== this.active) this.scheduleCleanup();
+    if (segment.unpublished === 0 && segment !== this.active) this.scheduleCleanup();
   }
 
   /** Resolves when everything appended so far is fsynced. */
@@ -231,27 +240,38 @@ export class Wal {
     await this.barrier().catch(() => {});
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     for (const segment of this.segments) if (segment.handle) await (await segment.handle).close();
   }
 
-  private write(record: Record): void {
-    const json = JSON.stringify(record);
-    const line = `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+  private write(record: WalRecord): void {
+    const line = encodeRecord(record);
     // Rotation is decided here, synchronously, so a record is always counted in the segment whose
     // file it is written to (a segment is deleted only when its own frames are all published).
     if (this.active.bytes >= this.segmentBytes) this.startSegment(this.active.index + 1);
-    this.buffer.push({ segment: this.active, text: line });
+    // Only accepted frames need an fsync; a lost 'published' record only means a duplicate later.
+    this.buffer.push({ segment: this.active, text: line, sync: record.t === 'a' });
     this.active.bytes += line.length;
     this.scheduleFlush();
   }
 
   private scheduleFlush(): void {
-    if (this.timer || this.flushing) return;
+    if (this.timer || this.immediate || this.flushing) return;
+    if (this.commitDelayMs <= 0) {
+      // Group commit without waiting: appends that arrive while an fsync runs share the next one.
+      this.immediate = setImmediate(() => {
+        this.immediate = null;
+        void this.flush();
+      });
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();
     }, this.commitDelayMs);
   }
+
+  private immediate: NodeJS.Immediate | null = null;
 
   private async flush(): Promise<void> {
     if (this.flushing || this.closed) return;
@@ -270,11 +290,17 @@ export class Wal {
         while (i < chunks.length) {
           const segment = chunks[i]!.segment;
           const texts: string[] = [];
-          while (i < chunks.length && chunks[i]!.segment === segment) texts.push(chunks[i++]!.text);
+          let sync = waiters.length > 0;
+          while (i < chunks.length && chunks[i]!.segment === segment) {
+            sync ||= chunks[i]!.sync;
+            texts.push(chunks[i++]!.text);
+          }
           const handle = await this.handleOf(segment);
           await handle.write(texts.join(''), null, 'latin1');
-          await handle.datasync();
-          this.stats.fsyncs++;
+          if (sync) {
+            await handle.datasync();
+            this.stats.fsyncs++;
+          }
         }
         // Older segments are complete: close their files.
         for (const segment of this.segments) {
@@ -342,64 +368,5 @@ export class Wal {
   private assertUsable(): void {
     if (this.failure) throw this.failure;
     if (this.closed) throw new SpruceError('E_WAL_CLOSED', 'the WAL is closed');
-  }
-}
-
-function segmentName(index: number): string {
-  return `wal-${String(index).padStart(8, '0')}.log`;
-}
-
-function writeSnapshot(dir: string, snapshot: SeenSnapshot): void {
-  const path = join(dir, SNAPSHOT);
-  const temp = `${path}.tmp`;
-  writeFileSync(temp, JSON.stringify(snapshot));
-  const fd = openSync(temp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(temp, path);
-  fsyncDir(dir);
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads a segment's records; stops at the first bad record in the last segment (a torn tail). */
-function readSegment(path: string, isLast: boolean): { records: Record[]; goodBytes: number; corrupt: number } {
-  const text = readFileSync(path, 'latin1');
-  const records: Record[] = [];
-  let offset = 0;
-  let corrupt = 0;
-  while (offset < text.length) {
-    const newline = text.indexOf('\n', offset);
-    if (newline === -1) break; // torn: no newline yet
-    const line = text.slice(offset, newline);
-    const record = parseRecord(line);
-    if (!record) {
-      corrupt++;
-      if (isLast) break;
-    } else {
-      records.push(record);
-    }
-    offset = newline + 1;
-  }
-  return { records, goodBytes: offset, corrupt };
-}
-
-function parseRecord(line: string): Record | null {
-  if (line.length < 10 || line[8] !== ' ') return null;
-  const json = line.slice(9);
-  if (crc32(json).toString(16).padStart(8, '0') !== line.slice(0, 8)) return null;
-  try {
-    const record = JSON.parse(json) as Record;
-    if (record.t !== 'a' && record.t !== 'p') return null;
-    return record;
-  } catch {
-    return null;
   }
 }

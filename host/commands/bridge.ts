@@ -186,7 +186,7 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
   const { bridge } = running;
   const json = options.json === true;
   const log = (text: string): void => void process.stderr.write(text + '\n');
-  log(`bridge: ${running.inputs.length} input(s) → ${bridgeStatus(running, startedAt).broker.url}${running.embedded ? ' (embedded broker)' : ''}; WAL ${options.wal}${running.wal.recovered.length ? `; replaying ${running.wal.recovered.length} unpublished message(s)` : ''}`);
+  log(`bridge: ${running.inputs.length} input(s) → ${bridgeStatus(running, startedAt).broker.url}${running.embedded ? ' (embedded broker)' : ''}; WAL ${options.wal}${running.bridge.replayBacklog ? `; replaying ${running.bridge.replayBacklog} unpublished message(s)` : ''}`);
   bridge.on('device-error', ({ src, message }: { src: string; message: string }) => log(`device error on ${src}: ${message}`));
   bridge.on('input-down', ({ src }: { src: string }) => log(`input ${src} disconnected; reconnecting`));
   let sinkErrorLogged = 0;

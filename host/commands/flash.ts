@@ -170,10 +170,13 @@ then one small commit record is written; the boot loader applies it at restart. 
 at any point leaves the previous firmware bootable. The command ends only when the restarted board
 reports the new app running.
 
-The same bundle works with the stock Espruino CLI (no spruce loader needed):
+The same bundle works with the stock Espruino CLI (no spruce loader needed: it runs as boot code):
   npx espruino -p /dev/ttyUSB0 -b 115200 --storage .bootcde:dist/esp32/<app>.js \\
-      [--storage <model>:<path from the manifest>] -e 'load()'
-(add --storage spruce.dev:<file with {"id":...,"key":...}> to provision a key the same way).
+      --storage <name>:<path>   (once per Storage file in dist/esp32/<app>.manifest.json) \\
+      --storage spruce.dev:<file holding {"id":"<dev>","key":"<64 hex>"}> -e 'load()'
+Offline, add --board <file.json> (e.g. {"info":{"binary_version":"2v29"}}) so it does not fetch the
+board description from espruino.com. The stock CLI opens only ports the OS lists (not
+pseudo-terminals): for the virtual board use \`spruce sim --tcp 2323\` and -p tcp://127.0.0.1:2323.
 
 --firmware: hold BOOT, tap EN, release BOOT to enter the ROM loader, then run
   spruce flash --firmware espruino_esp32.bin --port /dev/ttyUSB0 [--address 0x1000]`)

@@ -69,3 +69,14 @@ describe('EspruinoClient against the virtual console', () => {
     await expect(client.writeFile('big', Buffer.alloc(1000))).rejects.toMatchObject({ code: 'E_DEVICE_NAK' });
   });
 });
+
+describe('versions', () => {
+  it('knows which firmware has the packet protocol (2v25+)', async () => {
+    const { parseVersion, supportsPackets } = await import('./espruino.ts');
+    expect(parseVersion('2v25.13')).toEqual({ major: 2, minor: 25 });
+    expect(supportsPackets('2v24')).toBe(false);
+    expect(supportsPackets('2v25')).toBe(true);
+    expect(supportsPackets('3v00')).toBe(true);
+    expect(supportsPackets('garbage')).toBe(false);
+  });
+});

@@ -9,6 +9,10 @@
 import { SpruceError } from '../errors.ts';
 import { CTRL_C, MAX_PACKET_DATA, PacketType, encodePacket, type Packet } from './packets.ts';
 import { RxDemux } from './rx.ts';
+import { readStorageFile, writeStorageFile } from './files.ts';
+import { nakError, parseVersion, silenceError, supportsPackets } from './diagnose.ts';
+
+export { parseVersion, supportsPackets } from './diagnose.ts';
 import type { Transport } from './transport.ts';
 
 export interface BoardInfo {
@@ -37,26 +41,16 @@ export interface Progress {
   (sentBytes: number, totalBytes: number): void;
 }
 
-/** Parses Espruino's version string ("2v29", "2v25.13"). */
-export function parseVersion(version: string): { major: number; minor: number } | undefined {
-  const match = /^(\d+)v(\d+)/.exec(version);
-  return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
-}
-
-export function supportsPackets(version: string): boolean {
-  const parsed = parseVersion(version);
-  return parsed !== undefined && (parsed.major > 2 || (parsed.major === 2 && parsed.minor >= 25));
-}
-
 let nextMarker = 1;
 
 export class EspruinoClient {
   readonly rx = new RxDemux();
   private xoff = false;
   private xonWaiters: Array<() => void> = [];
-  private readonly timeoutMs: number;
-  private readonly chunkSize: number;
-  private usePackets = false;
+  readonly timeoutMs: number;
+  readonly chunkSize: number;
+  /** Whether files and queries go through the packet protocol (set by identify()). */
+  usePackets = false;
   info: BoardInfo | undefined;
   /** Text the board printed that no request consumed (program output). */
   private readonly textListeners = new Set<(text: string) => void>();
@@ -152,20 +146,7 @@ export class EspruinoClient {
   }
 
   private noAnswer(what: string, cause?: unknown): SpruceError {
-    const garbage = this.textBuffer.slice(-200);
-    const looksGarbled = garbage.length > 0 && [...garbage].filter((c) => c.charCodeAt(0) >= 0x80 || (c.charCodeAt(0) < 0x20 && !'\r\n\t\x1b'.includes(c))).length > garbage.length / 4;
-    if (looksGarbled) {
-      return new SpruceError('E_DEVICE_GARBLED', `${what}; it sent unreadable bytes instead (${JSON.stringify(garbage.slice(-40))})`, {
-        exit: 'DEVICE',
-        hint: 'the baud rate is probably wrong (Espruino on ESP32 uses 115200), or the chip is in the ROM bootloader: press EN (reset) and try again',
-        cause,
-      });
-    }
-    return new SpruceError('E_DEVICE_NO_ANSWER', `${what} (on ${this.transport.name})`, {
-      exit: 'DEVICE',
-      hint: 'is Espruino running on the board? Press EN (reset), check the port and baud (115200); a board in deep sleep answers only when it wakes',
-      cause,
-    });
+    return silenceError(what, this.textBuffer, this.transport.name, cause);
   }
 
   /** Identifies the board: version, board name, packet support, SHA256 support. */
@@ -345,86 +326,19 @@ export class EspruinoClient {
   }
 
   /** Writes a whole Storage file. Packet protocol when available, else chunked Storage.write lines. */
-  async writeFile(name: string, data: Buffer, progress?: Progress): Promise<void> {
-    if (this.usePackets) return this.writeFilePackets(name, data, progress);
-    return this.writeFileLines(name, data, progress);
-  }
-
-  private async writeFilePackets(name: string, data: Buffer, progress?: Progress): Promise<void> {
-    await this.sendPacket(PacketType.FILE_SEND, JSON.stringify({ fn: name, s: data.length }), `FILE_SEND ${name}`, 0);
-    progress?.(0, data.length);
-    for (let offset = 0; offset < data.length; offset += this.chunkSize) {
-      const chunk = data.subarray(offset, offset + this.chunkSize);
-      // A DATA packet cannot be retried (the board's offset already moved if it was half-applied), so 0 retries.
-      await this.sendPacket(PacketType.DATA, chunk, `DATA for ${name} at ${offset}`, 0);
-      progress?.(offset + chunk.length, data.length);
-    }
-  }
-
-  private async writeFileLines(name: string, data: Buffer, progress?: Progress): Promise<void> {
-    // 3 bytes -> 4 base64 chars; keep each REPL line well under a few KB.
-    const chunk = 768;
-    progress?.(0, data.length);
-    for (let offset = 0; offset < data.length || offset === 0; offset += chunk) {
-      const part = data.subarray(offset, offset + chunk).toString('base64');
-      await this.evalLine(`require("Storage").write(${JSON.stringify(name)},atob(${JSON.stringify(part)}),${offset},${data.length})`);
-      progress?.(Math.min(offset + chunk, data.length), data.length);
-      if (data.length === 0) break;
-    }
+  /** Writes a whole Storage file. Packet protocol when available, else chunked Storage.write lines. */
+  writeFile(name: string, data: Buffer, progress?: Progress): Promise<void> {
+    return writeStorageFile(this, name, data, progress);
   }
 
   /** Reads a Storage file back (packet FILE_RECV, else base64 lines). */
-  async readFile(name: string): Promise<Buffer> {
-    if (this.usePackets) {
-      const chunks: Buffer[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        let timer = setTimeout(fail, this.timeoutMs);
-        function fail() {
-          cleanup();
-          reject(new SpruceError('E_DEVICE_NO_ANSWER', `reading ${name} back stalled`, { exit: 'DEVICE', hint: 'retry; check the cable' }));
-        }
-        const onPacket = (packet: Packet) => {
-          if (packet.type !== PacketType.DATA) return;
-          clearTimeout(timer);
-          if (packet.data.length === 0) {
-            cleanup();
-            resolve();
-            return;
-          }
-          chunks.push(packet.data);
-          timer = setTimeout(fail, this.timeoutMs);
-        };
-        const cleanup = () => {
-          clearTimeout(timer);
-          this.rx.off('packet', onPacket);
-        };
-        this.rx.on('packet', onPacket);
-      });
-      done.catch(() => undefined);
-      await this.sendPacket(PacketType.FILE_RECV, JSON.stringify({ fn: name }), `FILE_RECV ${name}`, 0);
-      await done;
-      return Buffer.concat(chunks);
-    }
-    const size = (await this.evalLine(`(require("Storage").read(${JSON.stringify(name)})||"").length`)) as number;
-    const parts: Buffer[] = [];
-    for (let offset = 0; offset < size; offset += 768) {
-      const b64 = (await this.evalLine(`btoa(require("Storage").read(${JSON.stringify(name)},${offset},${Math.min(768, size - offset)}))`)) as string;
-      parts.push(Buffer.from(b64, 'base64'));
-    }
-    return Buffer.concat(parts);
+  readFile(name: string): Promise<Buffer> {
+    return readStorageFile(this, name);
   }
 
-  /** SHA-256 (hex) of a Storage file, computed on the board. */
+  /** SHA-256 (hex) of a Storage file, computed on the board; null if there is no such file. */
   async sha256(name: string): Promise<string | null> {
     const expression = `(function(f){if(f===undefined)return null;var b=new Uint8Array(require("crypto").SHA256(f)),s="";for(var i=0;i<b.length;i++)s+=(256+b[i]).toString(16).substr(1);return s})(require("Storage").read(${JSON.stringify(name)}))`;
     return (await this.eval(expression, Math.max(this.timeoutMs, 10_000))) as string | null;
   }
 }
-
-function nakError(what: string): SpruceError {
-  return new SpruceError('E_DEVICE_NAK', `the board refused ${what} (NAK)`, {
-    exit: 'DEVICE',
-    hint: 'the file may not fit in Storage, the name may be too long (28 chars max), or bytes were lost on the line; retry, and check `require("Storage").getFree()`',
-  });
-}
-

@@ -66,11 +66,35 @@ async function hashOnBoard(client: EspruinoClient, name: string): Promise<string
   return exists ? sha256Hex(await client.readFile(name)) : null;
 }
 
+/**
+ * Syncs with the board, waiting for it if it does not answer: an app that deep-sleeps leaves the
+ * chip deaf until its next wake (ESPRUINO.md section 3), so keep trying for a while and say why.
+ */
+export async function waitForBoard(client: EspruinoClient, events: FlashEvents = {}, waitMs = 90_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      await client.sync();
+      return;
+    } catch (error) {
+      if ((error as SpruceError).code !== 'E_DEVICE_NO_ANSWER' || Date.now() > deadline) throw error;
+      if (!told) {
+        told = true;
+        events.step?.(`no answer yet: the board may be in deep sleep; waiting up to ${Math.round(waitMs / 1000)} s for it to wake (press EN/reset to wake it now)`);
+      }
+    }
+  }
+}
+
 export async function flashApp(client: EspruinoClient, plan: FlashPlan, events: FlashEvents = {}): Promise<FlashResult> {
   const started = performance.now();
   events.step?.(`connecting to ${client.transport.name}`);
-  await client.sync();
+  await waitForBoard(client, events);
   const info = await client.identify();
+  // Stop the running app's timers so it cannot deep-sleep (and go deaf) half-way through the
+  // upload; the restart at the end brings it back.
+  await client.eval('(function(){clearTimeout();clearInterval();try{clearWatch()}catch(e){}})()');
   events.step?.(`Espruino ${info.version} on ${info.board}${info.packets ? ' (packet protocol)' : ' (REPL lines: firmware before 2v25)'}`);
 
   const { files, version } = planFiles(plan);

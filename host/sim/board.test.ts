@@ -149,6 +149,19 @@ describe('boot order, timers and the virtual clock', () => {
     expect(lines).toEqual(['app', 'app']);
   });
 
+  it('a runaway loop trips the watchdog instead of hanging the host (in a callback or at boot)', async () => {
+    const board = new VirtualBoard({ scriptTimeoutMs: 200 });
+    const lines = collect(board);
+    board.install({ bundle: 'print("up"); setTimeout(function () { Promise.resolve().then(function () { print("job"); }); }, 5); setTimeout(function () { for (;;) {} }, 10);' });
+    const result = await board.runUntilSleep();
+    expect(result.ended).toBe('watchdog');
+    expect(lines).toEqual(['up', 'job']);
+    expect(board.state).toBe('off');
+    board.install({ bundle: 'while (true) {}' });
+    const again = await board.runUntilSleep();
+    expect(again.ended).toBe('watchdog');
+  });
+
   it('a manual watchdog that is not kicked resets the board', async () => {
     const board = new VirtualBoard();
     board.install({ bundle: 'E.enableWatchdog(2, false); setInterval(function () {}, 500);' });

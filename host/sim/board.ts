@@ -26,6 +26,8 @@ import { defaultSensors, type SensorOptions } from './sensors/index.ts';
 import { I2CBus } from './sensors/i2c-bus.ts';
 import { FlashStorage, PowerLoss, bytesOf } from './storage.ts';
 import { runFor, runUntilSleep, runWakes, type RunControl } from './scheduler.ts';
+import { installBuild } from './install.ts';
+import type { BuildManifest } from '../build/manifest.ts';
 
 /** What an app install puts in Storage. */
 export interface InstallInput {
@@ -98,6 +100,8 @@ export class VirtualBoard extends EventEmitter {
   readonly extraModules: Record<string, ModuleFactory>;
   readonly env: Record<string, string | number | boolean>;
   readonly scriptTimeoutMs: number;
+  /** @internal True while the scheduler runs a burst: nested evaluations need no own timeout. */
+  bursting = false;
   readonly warnings: string[] = [];
   state: BoardState = 'off';
   session: DeviceSession | undefined;
@@ -152,6 +156,14 @@ export class VirtualBoard extends EventEmitter {
     }
   }
 
+  /**
+   * Installs a build by its manifest (dist/<board>/<app>.manifest.json): the bundle, the
+   * manifest's Storage files and, if given, the device identity file spruce.dev.
+   */
+  installManifest(manifestFile: string, identity?: { id: string; key: string }): BuildManifest {
+    return installBuild(this, manifestFile, identity);
+  }
+
   /** Starts a fresh boot with the given wake-up cause (0 = power-on / reset). */
   boot(cause = 0, options: { bootFiles?: string[]; chargeBootCost?: boolean } = {}): void {
     if (this.session && !this.session.halted) this.session.halt('restart');
@@ -177,7 +189,7 @@ export class VirtualBoard extends EventEmitter {
       if (code === undefined) continue;
       session.codeBytes += code.length;
       try {
-        session.realm.evaluate(compileCached(code, name), name, this.scriptTimeoutMs);
+        session.realm.evaluate(compileCached(code, name), name, this.callTimeoutMs);
       } catch (error) {
         session.handleTopLevelError(error);
       }
@@ -206,8 +218,11 @@ export class VirtualBoard extends EventEmitter {
     return runUntilSleep(this, options);
   }
 
-  /** Runs n wakes (stops early if a wake ends without deep sleep). */
-  runWakes(n: number, options: { speed?: number; onWake?: (result: WakeResult, index: number) => void } = {}): Promise<WakeResult[]> {
+  /**
+   * Runs n wakes; a wake ends in deep sleep, power loss or a watchdog reset (the next one is then a
+   * cold boot). Stops early if a wake ends awake with nothing scheduled, or after maxMs awake.
+   */
+  runWakes(n: number, options: { speed?: number; maxMs?: number; onWake?: (result: WakeResult, index: number) => void } = {}): Promise<WakeResult[]> {
     return runWakes(this, n, options);
   }
 
@@ -285,6 +300,11 @@ export class VirtualBoard extends EventEmitter {
   }
 
   // ---- called by the device layer ------------------------------------------------------------
+
+  /** @internal The watchdog for one evaluation: none inside a burst (the burst has one). */
+  get callTimeoutMs(): number {
+    return this.bursting ? 0 : this.scriptTimeoutMs;
+  }
 
   /** @internal */
   afterFirmware(): void {

@@ -3,8 +3,10 @@
  * values in Espruino's JSON-like notation (`{ "a": 1 }`, `[ 1, 2 ]`, `new Uint8Array([1, 2])`);
  * the REPL shows a result as `=` + the same notation with strings quoted.
  *
- * Numbers are printed with JavaScript's conversion. The device keeps only about 12 significant
- * digits (ESPRUINO.md), which is why firmware must never depend on number-to-string output.
+ * Numbers print the device's way (espruinoNumberToString: about 12 significant digits), so what
+ * the virtual console shows matches the board. Conversions INSIDE firmware code ("" + x,
+ * JSON.stringify) still use JavaScript's, which is one more reason firmware must never depend on
+ * number-to-string output (ESPRUINO.md).
  */
 
 const TYPED_NAMES = new Set([
@@ -15,9 +17,52 @@ function tagOf(value: unknown): string {
   return Object.prototype.toString.call(value).slice(8, -1);
 }
 
+/**
+ * Espruino's number-to-string (ftoa in jsutils.c, radix 10): integer digits, then at most 11
+ * fractional digits, stopping once the remainder is below 1e-7; a value within 1e-7 below an
+ * integer prints as that integer. So Math.sqrt(2) prints 1.41421356237 and 123456789.123 prints
+ * 123456789.12299999594 (ESPRUINO.md). Exponent forms (1e21 -> "10e+20") follow the measured
+ * example; their thresholds for other magnitudes are an approximation.
+ */
+export function espruinoNumberToString(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  if (n === 0) return '0'; // the device does not keep -0
+  if (Number.isInteger(n) && Math.abs(n) < 2 ** 31) return String(n); // a JsVarInt: exact
+  let out = n < 0 ? '-' : '';
+  let val = Math.abs(n);
+  let exponent = 0;
+  if (val >= 1e21) {
+    while (val > 10) { val /= 10; exponent++; }
+  } else if (val < 1e-6) {
+    while (val < 1) { val *= 10; exponent--; }
+  }
+  const stopAtError = 0.0000001;
+  if (val < 2 ** 31 && Math.trunc(val + stopAtError) === 1 + Math.trunc(val)) val = 1 + Math.trunc(val);
+  let d = 1;
+  while (d * 10 <= val) d *= 10;
+  while (d >= 1) {
+    const v = Math.trunc(val / d);
+    val -= v * d;
+    out += String(v);
+    d /= 10;
+  }
+  if (val > 0) {
+    out += '.';
+    val *= 10;
+    for (let digits = 0; digits < 11 && val > stopAtError; digits++) {
+      let v = Math.trunc(val + 0.00000001);
+      val = (val - v) * 10;
+      if (v === 10) v = 9;
+      out += String(v);
+    }
+  }
+  return exponent === 0 ? out : `${out}e${exponent > 0 ? '+' : ''}${exponent}`;
+}
+
 function formatNumber(n: number): string {
-  if (Object.is(n, -0)) return '0'; // the device does not keep -0
-  return String(n);
+  return espruinoNumberToString(n);
 }
 
 /** Espruino's notation for any value; `quoteStrings` false prints a top-level string raw. */

@@ -1,16 +1,22 @@
 /**
- * The virtual board's idle loop: between pieces of firmware JS it runs queued events (callbacks
- * posted by modules, setWatch), then the next timer, moving virtual time straight to it. It
- * stops when the board deep-sleeps, loses power, goes idle (no timers, nothing queued, no I/O in
- * flight) or reaches the time limit.
+ * The virtual board's idle loop and power cycle: between pieces of firmware JS it runs queued
+ * events (callbacks posted by modules, setWatch), then the next timer, moving virtual time
+ * straight to it; a sleeping board is woken when its deep-sleep timer is due (a new boot).
+ *
+ * Speed: Node's vm timeout (the watchdog against runaway firmware) starts a thread per guarded
+ * evaluation, which cost more than the rest of a wake. So steps run in BURSTS: one guarded
+ * evaluation in a tiny persistent context calls step() back to back, and every piece of firmware
+ * runs nested inside it (its promise jobs still run right after it). A burst may span many wakes
+ * and ends after ~0.5 s of real time, when something must be awaited, or when the goal is met.
  *
  * Real I/O (a socket to a real broker) cannot happen in virtual time. While a module holds the
  * clock (board.hold()), the loop waits for real events and lets virtual time follow real time,
  * so a firmware timeout is not skipped past before the network could answer.
  */
+import vm from 'node:vm';
 import { SpruceError } from '../errors.ts';
 import type { VirtualBoard, WakeResult } from './board.ts';
-import type { DeviceSession } from './device/session.ts';
+import { isScriptTimeout, type DeviceSession } from './device/session.ts';
 import type { MeterReading } from './meter.ts';
 
 export interface QueuedEvent {
@@ -32,12 +38,14 @@ export interface RunControl {
 
 /** How long to wait for real I/O before re-checking, ms of real time. */
 const IO_SLICE_MS = 20;
-/** Yield to the host's event loop every so many steps so servers in-process can answer. */
-const YIELD_EVERY = 256;
+/** A burst ends after this much real time or this many steps, so the host stays responsive. */
+const BURST_REAL_MS = 500;
+const BURST_STEPS = 20_000;
+const DEFAULT_MAX_AWAKE_MS = 60 * 60 * 1000;
 
 function waitReal(control: RunControl, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, Math.max(0, ms));
     function done() {
       clearTimeout(timer);
       control.wakeUp = undefined;
@@ -47,118 +55,233 @@ function waitReal(control: RunControl, ms: number): Promise<void> {
   });
 }
 
-export async function runAwake(board: VirtualBoard, limitMs: number, speed?: number): Promise<WakeResult['ended']> {
+/** What a run is for, and when it stops. */
+interface Goal {
+  /** Absolute virtual time to stop at. */
+  untilMs: number;
+  /** Awake time allowed per wake (from wake-up) before the run stops with 'limit'. */
+  maxAwakeMs: number;
+  /** Stop once this many wakes have ended (deep sleep, power loss, watchdog reset). */
+  stopAfterEnds: number;
+  /** May a sleeping board be woken (false: stop at the first sleep). */
+  wakeFromSleep: boolean;
+  /** Boot a board that is off: never, only at the start of the run, or always (power restored). */
+  bootWhenOff: 'never' | 'first' | 'always';
+  speed?: number;
+}
+
+interface Progress {
+  steps: number;
+  ends: number;
+}
+
+type Step = 'ran' | 'idle' | 'limit' | 'watchdog' | 'wait' | 'pace' | 'off' | 'end' | 'nowake';
+
+/** One synchronous step towards the goal. */
+function step(board: VirtualBoard, goal: Goal, progress: Progress): Step {
+  const first = progress.steps++ === 0;
+  if (progress.ends >= goal.stopAfterEnds) return 'end';
+  if (board.state === 'off') {
+    if (goal.bootWhenOff === 'always' || (goal.bootWhenOff === 'first' && first)) {
+      board.boot(0);
+      return 'ran';
+    }
+    return 'off';
+  }
+  const now = board.clock.nowMs;
+  if (board.state === 'asleep') {
+    if (!goal.wakeFromSleep) return 'end';
+    if (board.wakeAtMs === undefined) return 'nowake';
+    if (board.wakeAtMs > goal.untilMs) return 'end';
+    if (goal.speed && board.wakeAtMs > now) return 'pace';
+    board.clock.advanceTo(board.wakeAtMs);
+    board.meter.sync();
+    board.boot(4);
+    return 'ran';
+  }
+  const session = board.session;
+  if (!session || session.halted) return 'ran'; // a restart or halt is being handled
   const control = board.control;
-  let steps = 0;
-  while (board.state === 'awake') {
-    const session = board.session;
-    if (!session || session.halted) break;
-    if (++steps % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-
-    const event = control.queue.shift();
-    if (event) {
-      if (event.session === session) {
-        if (event.run) event.run();
-        else session.callFirmware(event.fn, event.args, event.label);
-        board.afterFirmware();
-      }
-      continue;
+  const event = control.queue.shift();
+  if (event) {
+    if (event.session === session) {
+      if (event.run) event.run();
+      else session.callFirmware(event.fn, event.args, event.label);
+      board.afterFirmware();
     }
-
-    const next = board.clock.peek();
-    const now = board.clock.nowMs;
-    if (control.holds > 0 && (!next || next.dueMs > now)) {
-      const until = Math.min(next ? next.dueMs : Infinity, limitMs);
-      if (now >= limitMs) return 'limit';
-      const started = Date.now();
-      await waitReal(control, Math.min(IO_SLICE_MS, until - now));
-      board.clock.advanceTo(Math.min(until, now + (Date.now() - started)));
-      continue;
-    }
-    if (!next) return 'idle';
-    const watchdog = session.watchdog;
-    if (watchdog && !watchdog.auto && next.dueMs - watchdog.lastKickMs > watchdog.timeoutMs) {
-      board.clock.advanceTo(watchdog.lastKickMs + watchdog.timeoutMs);
-      board.watchdogReset(`E.kickWatchdog() not called within ${watchdog.timeoutMs / 1000} s`);
-      return 'watchdog';
-    }
-    if (next.dueMs > limitMs) {
-      board.clock.advanceTo(limitMs);
-      return 'limit';
-    }
-    if (speed && next.dueMs > now) await new Promise((resolve) => setTimeout(resolve, (next.dueMs - now) / speed));
-    const timer = board.clock.takeDue(limitMs);
-    if (!timer) continue;
+    return 'ran';
+  }
+  const next = board.clock.peek();
+  if (control.holds > 0 && (!next || next.dueMs > now)) return 'wait';
+  if (!next) return 'idle';
+  const watchdog = session.watchdog;
+  if (watchdog && !watchdog.auto && next.dueMs - watchdog.lastKickMs > watchdog.timeoutMs) {
+    board.clock.advanceTo(watchdog.lastKickMs + watchdog.timeoutMs);
+    board.watchdogReset(`E.kickWatchdog() not called within ${watchdog.timeoutMs / 1000} s`);
+    return 'ran';
+  }
+  const limit = Math.min(goal.untilMs, board.wokeAtMs + goal.maxAwakeMs);
+  if (next.dueMs > limit) {
+    board.clock.advanceTo(Math.max(now, limit));
+    return 'limit';
+  }
+  if (goal.speed && next.dueMs > now) return 'pace';
+  const timer = board.clock.takeDue(limit);
+  if (timer) {
     timer.callback();
     board.afterFirmware();
   }
-  if (board.state === 'asleep') return 'sleep';
-  return board.state === 'off' && board.session?.halted === 'watchdog' ? 'watchdog' : board.state === 'off' ? 'powerloss' : 'sleep';
+  return 'ran';
 }
 
-const DEFAULT_MAX_AWAKE_MS = 60 * 60 * 1000;
+/** A persistent, empty context that hosts the burst loop (firmware never runs in it). */
+let burstContext: vm.Context | undefined;
+const burstScript = new vm.Script('while (step()) {}', { filename: 'spruce-sim-burst.js' });
 
-/** Moves virtual time to `ms` through a sleep (waiting in real time too when a speed is given). */
-async function sleepUntil(board: VirtualBoard, ms: number, speed?: number): Promise<void> {
-  if (speed && ms > board.clock.nowMs) await new Promise((resolve) => setTimeout(resolve, (ms - board.clock.nowMs) / speed));
-  board.clock.advanceTo(ms);
-  board.meter.sync();
-}
-
-/** One wake: boot if off, wake if asleep, run until deep sleep, idle, or maxMs of awake time. */
-export async function runUntilSleep(board: VirtualBoard, options: { maxMs?: number; speed?: number } = {}): Promise<WakeResult> {
-  if (board.state === 'off') board.boot(0);
-  else if (board.state === 'asleep') {
-    if (board.wakeAtMs === undefined) {
-      throw new SpruceError('E_SIM_NO_WAKE', 'the board sleeps until a pin wakes it and no pin changes are scheduled', {
-        hint: 'call board.setPin(pin, level) to wake it, or use a timer deep sleep',
-        exit: 'USAGE',
-      });
-    }
-    await sleepUntil(board, board.wakeAtMs, options.speed);
-    board.boot(4);
+function burst(board: VirtualBoard, goal: Goal, progress: Progress): Step {
+  let result: Step = 'ran';
+  const started = performance.now();
+  const startSteps = progress.steps;
+  burstContext ??= vm.createContext({});
+  burstContext.step = () => {
+    result = step(board, goal, progress);
+    return result === 'ran' && progress.steps - startSteps < BURST_STEPS && performance.now() - started < BURST_REAL_MS;
+  };
+  board.bursting = true;
+  try {
+    burstScript.runInContext(burstContext, { timeout: board.scriptTimeoutMs });
+  } catch (error) {
+    if (!isScriptTimeout(error)) throw error;
+    // Termination unwinds everything inside the burst: the firmware that ran away is gone.
+    board.watchdogReset('a script ran longer than the watchdog allows (infinite loop?)');
+    result = 'ran';
+  } finally {
+    board.bursting = false;
+    burstContext.step = undefined;
   }
-  const cause = board.wakeCause;
-  const woke = board.wokeAtMs;
-  const limit = board.clock.nowMs + (options.maxMs ?? DEFAULT_MAX_AWAKE_MS);
-  const ended = await runAwake(board, limit, options.speed);
-  const awakeMs = board.state === 'asleep' ? board.lastAwakeMs : board.clock.nowMs - woke;
-  return { cause, sleepMs: board.state === 'asleep' ? board.lastSleepMs : undefined, awakeMs, ended };
+  return result;
 }
 
+/** Drives the board towards a goal; returns why it stopped. */
+async function drive(board: VirtualBoard, goal: Goal): Promise<Step> {
+  const progress: Progress = { steps: 0, ends: 0 };
+  const onEnd = () => {
+    progress.ends++;
+  };
+  const ends = ['sleep', 'powerloss', 'watchdog'] as const;
+  for (const event of ends) board.on(event, onEnd);
+  try {
+    for (;;) {
+      const result = board.scriptTimeoutMs > 0 ? burst(board, goal, progress) : step(board, goal, progress);
+      if (result === 'ran') {
+        if (board.scriptTimeoutMs > 0 || progress.steps % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (result === 'wait') {
+        // Real I/O in flight: wait for it, letting virtual time follow real time.
+        const now = board.clock.nowMs;
+        const next = board.clock.peek();
+        const limit = Math.min(goal.untilMs, board.wokeAtMs + goal.maxAwakeMs);
+        if (now >= limit) return 'limit';
+        const until = Math.min(next ? next.dueMs : Infinity, limit);
+        const started = Date.now();
+        await waitReal(board.control, Math.min(IO_SLICE_MS, until - now));
+        board.clock.advanceTo(Math.min(until, now + (Date.now() - started)));
+        continue;
+      }
+      if (result === 'pace' && goal.speed) {
+        const target = board.state === 'asleep' ? board.wakeAtMs! : (board.clock.peek()?.dueMs ?? board.clock.nowMs);
+        const wait = (target - board.clock.nowMs) / goal.speed;
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        board.clock.advanceTo(target);
+        board.meter.sync();
+        continue; // what is due now runs on the next step, without pacing
+      }
+      return result;
+    }
+  } finally {
+    for (const event of ends) board.off(event, onEnd);
+  }
+}
+
+function endedOf(board: VirtualBoard, result: Step): WakeResult['ended'] {
+  if (board.state === 'asleep') return 'sleep';
+  if (board.state === 'off') return board.session?.halted === 'watchdog' ? 'watchdog' : 'powerloss';
+  if (result === 'idle' || result === 'limit') return result;
+  return 'limit';
+}
+
+/** The awake part of a wake, up to virtual time limitMs (used by the real-time console driver). */
+export async function runAwake(board: VirtualBoard, limitMs: number, speed?: number): Promise<WakeResult['ended']> {
+  if (board.state !== 'awake') return endedOf(board, 'end');
+  const result = await drive(board, { untilMs: limitMs, maxAwakeMs: Infinity, stopAfterEnds: 1, wakeFromSleep: false, bootWhenOff: 'never', speed });
+  return endedOf(board, result);
+}
+
+/**
+ * Runs n wakes: boots if off, wakes if asleep, and runs each wake until deep sleep (or power loss,
+ * or a watchdog reset, after which the next wake is a cold boot). Stops early when a wake ends
+ * with the board awake and nothing scheduled ('idle') or after maxMs of awake time ('limit').
+ */
 export async function runWakes(
   board: VirtualBoard,
   n: number,
-  options: { speed?: number; onWake?: (result: WakeResult, index: number) => void } = {},
+  options: { speed?: number; maxMs?: number; onWake?: (result: WakeResult, index: number) => void } = {},
 ): Promise<WakeResult[]> {
+  if (board.state === 'asleep' && board.wakeAtMs === undefined) {
+    throw new SpruceError('E_SIM_NO_WAKE', 'the board sleeps until a pin wakes it and no pin changes are scheduled', {
+      hint: 'call board.setPin(pin, level) to wake it, or use a timer deep sleep',
+      exit: 'USAGE',
+    });
+  }
   const results: WakeResult[] = [];
-  for (let i = 0; i < n; i++) {
-    const result = await runUntilSleep(board, { speed: options.speed });
+  const record = (result: WakeResult) => {
     results.push(result);
-    options.onWake?.(result, i);
-    if (result.ended === 'idle' || result.ended === 'limit') break;
+    options.onWake?.(result, results.length - 1);
+  };
+  const onSleep = ({ sleepMs, awakeMs }: { sleepMs: number; awakeMs: number }) => record({ cause: board.wakeCause, sleepMs, awakeMs, ended: 'sleep' });
+  const onOff = (ended: 'powerloss' | 'watchdog') => () => record({ cause: board.wakeCause, sleepMs: undefined, awakeMs: board.clock.nowMs - board.wokeAtMs, ended });
+  const onPowerLoss = onOff('powerloss');
+  const onWatchdog = onOff('watchdog');
+  board.on('sleep', onSleep);
+  board.on('powerloss', onPowerLoss);
+  board.on('watchdog', onWatchdog);
+  try {
+    const result = await drive(board, {
+      untilMs: Infinity,
+      maxAwakeMs: options.maxMs ?? DEFAULT_MAX_AWAKE_MS,
+      stopAfterEnds: n,
+      wakeFromSleep: true,
+      bootWhenOff: 'always',
+      speed: options.speed,
+    });
+    if (result === 'idle' || result === 'limit') {
+      record({ cause: board.wakeCause, sleepMs: undefined, awakeMs: board.clock.nowMs - board.wokeAtMs, ended: result });
+    }
+  } finally {
+    board.off('sleep', onSleep);
+    board.off('powerloss', onPowerLoss);
+    board.off('watchdog', onWatchdog);
   }
   return results;
 }
 
+/** One wake (see runWakes). */
+export async function runUntilSleep(board: VirtualBoard, options: { maxMs?: number; speed?: number } = {}): Promise<WakeResult> {
+  const results = await runWakes(board, 1, options);
+  return results[0] ?? { cause: board.wakeCause, sleepMs: undefined, awakeMs: 0, ended: 'sleep' };
+}
+
+/** Runs the board for a span of virtual time, through as many wakes and sleeps as happen. */
 export async function runFor(board: VirtualBoard, span: { hours?: number; minutes?: number; ms?: number; speed?: number }): Promise<MeterReading> {
   const ms = (span.hours ?? 0) * 3_600_000 + (span.minutes ?? 0) * 60_000 + (span.ms ?? 0);
   const end = board.clock.nowMs + ms;
-  while (board.clock.nowMs < end) {
-    if (board.state === 'off') board.boot(0);
-    if (board.state === 'asleep') {
-      if (board.wakeAtMs === undefined || board.wakeAtMs > end) {
-        await sleepUntil(board, end, span.speed);
-        break;
-      }
-      await sleepUntil(board, board.wakeAtMs, span.speed);
-      board.boot(4);
-    }
-    const ended = await runAwake(board, end, span.speed);
-    if (ended === 'idle' || ended === 'limit') {
-      board.clock.advanceTo(end);
-      break;
-    }
+  await drive(board, { untilMs: end, maxAwakeMs: Infinity, stopAfterEnds: Infinity, wakeFromSleep: true, bootWhenOff: 'always', speed: span.speed });
+  if (board.clock.nowMs < end) {
+    // Asleep past the end (or until a pin), or awake with nothing to do: time simply passes.
+    if (span.speed) await new Promise((resolve) => setTimeout(resolve, (end - board.clock.nowMs) / span.speed!));
+    board.clock.advanceTo(end);
   }
+  board.meter.sync();
   return board.meter.reading();
 }

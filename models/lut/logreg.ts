@@ -18,6 +18,10 @@ export interface BinnedSet {
   binCount: number;
   labels: Int32Array;
   classes: number;
+  /** Optional pair tables: per pair, the cell (binA·Q + binB) of every row. */
+  pairCells?: Uint8Array[];
+  /** Q: bins per pair-table axis. */
+  pairBins?: number;
 }
 
 /** A float additive table: K columns × F features × B bins, plus K biases. */
@@ -28,6 +32,9 @@ export interface FloatTable {
   classes: number;
   table: Float64Array;
   bias: Float64Array;
+  /** K·P·Q·Q pair-table entries, [k][p][cell] (absent without pairs). */
+  pairTable?: Float64Array;
+  pairBins?: number;
 }
 
 export function columnsFor(classes: number): number {
@@ -51,13 +58,20 @@ function cumulativeTable(theta: Float64Array, k: number, f: number, b: number): 
   return table;
 }
 
-export function fitLogReg(data: BinnedSet, lambda: number, options: { maxIterations?: number } = {}): FloatTable {
+/**
+ * `prior` (optional, same layout as the steps: K·F·(B−1)) is what L2 shrinks the steps toward:
+ * zero by default, or a binned linear model (see linearPrior in train.ts).
+ */
+export function fitLogReg(data: BinnedSet, lambda: number, options: { maxIterations?: number; prior?: Float64Array } = {}): FloatTable {
   const k = columnsFor(data.classes);
   const f = data.features;
   const b = data.binCount;
   const n = data.rows;
   const steps = b - 1;
   const weightCount = k * f * steps;
+  const pairs = data.pairCells ?? [];
+  const cellCount = pairs.length > 0 ? (data.pairBins ?? 4) ** 2 : 0;
+  const pairAt = weightCount + k;
   const scores = new Float64Array(k);
   const residual = new Float64Array(k);
   const objective = (theta: Float64Array, grad: Float64Array): number => {
@@ -72,6 +86,7 @@ export function fitLogReg(data: BinnedSet, lambda: number, options: { maxIterati
         let s = theta[weightCount + c]!;
         const base = c * f * b;
         for (let j = 0; j < f; j++) s += table[base + j * b + data.bins[rowAt + j]!]!;
+        for (let p = 0; p < pairs.length; p++) s += theta[pairAt + (c * pairs.length + p) * cellCount + pairs[p]![r]!]!;
         scores[c] = s;
       }
       if (k === 1) {
@@ -92,6 +107,7 @@ export function fitLogReg(data: BinnedSet, lambda: number, options: { maxIterati
         grad[weightCount + c]! += rc;
         const base = c * f * b;
         for (let j = 0; j < f; j++) g[base + j * b + data.bins[rowAt + j]!]! += rc;
+        for (let p = 0; p < pairs.length; p++) grad[pairAt + (c * pairs.length + p) * cellCount + pairs[p]![r]!]! += rc;
       }
     }
     // d score / d step s of (c, j) = [bin > s]: suffix sums of the per-bin residual totals.
@@ -103,31 +119,45 @@ export function fitLogReg(data: BinnedSet, lambda: number, options: { maxIterati
         let suffix = 0;
         for (let s = steps - 1; s >= 0; s--) {
           suffix += g[base + s + 1]!;
-          const w = theta[from + s]!;
+          const w = theta[from + s]! - (prior ? prior[from + s]! : 0);
           grad[from + s] = suffix / n + lambda * w;
           penalty += w * w;
         }
       }
     }
     for (let c = 0; c < k; c++) grad[weightCount + c]! /= n;
+    // Pair cells: plain L2 toward zero (an interaction must earn its place).
+    for (let i = pairAt; i < theta.length; i++) {
+      grad[i] = grad[i]! / n + lambda * theta[i]!;
+      penalty += theta[i]! * theta[i]!;
+    }
     return loss / n + 0.5 * lambda * penalty;
   };
-  const start = new Float64Array(weightCount + k);
+  const prior = options.prior;
+  const start = new Float64Array(pairAt + k * pairs.length * cellCount);
+  if (prior) start.set(prior);
   const { x } = minimize(objective, start, { maxIterations: options.maxIterations ?? 300, tolerance: 1e-6 });
-  return { columns: k, features: f, bins: b, classes: data.classes, table: cumulativeTable(x, k, f, b), bias: x.slice(weightCount) };
+  const model: FloatTable = { columns: k, features: f, bins: b, classes: data.classes, table: cumulativeTable(x, k, f, b), bias: x.slice(weightCount, pairAt) };
+  if (pairs.length > 0) {
+    model.pairTable = x.slice(pairAt);
+    model.pairBins = data.pairBins ?? 4;
+  }
+  return model;
 }
 
 /** Class of each row under a float table (argmax, ties to the lowest index; binary: score > 0). */
-export function predictFloat(model: FloatTable, bins: Uint8Array, rows: number): Int32Array {
+export function predictFloat(model: FloatTable, bins: Uint8Array, rows: number, pairCells: Uint8Array[] = []): Int32Array {
   const out = new Int32Array(rows);
   const f = model.features;
   const b = model.bins;
+  const cellCount = (model.pairBins ?? 0) ** 2;
   for (let r = 0; r < rows; r++) {
     let best = 0;
     let bestScore = -Infinity;
     for (let c = 0; c < model.columns; c++) {
       let s = model.bias[c]!;
       for (let j = 0; j < f; j++) s += model.table[(c * f + j) * b + bins[r * f + j]!]!;
+      for (let p = 0; p < pairCells.length; p++) s += model.pairTable![(c * pairCells.length + p) * cellCount + pairCells[p]![r]!]!;
       if (model.columns === 1) { best = s > 0 ? 1 : 0; break; }
       if (s > bestScore) { bestScore = s; best = c; }
     }

@@ -18,6 +18,8 @@ export interface QuantizedTable {
   scale: number;
   table: Int8Array;
   bias: Int16Array;
+  /** K·P·Q·Q pair entries (absent without pairs). */
+  pairTable?: Int8Array;
 }
 
 function roundHalfAway(x: number): number {
@@ -49,17 +51,43 @@ export function centreTable(model: FloatTable): FloatTable {
       bias[c]! += mid;
     }
   }
-  return { ...model, table, bias };
+  let pairTable: Float64Array | undefined;
+  if (model.pairTable) {
+    pairTable = Float64Array.from(model.pairTable);
+    const cells = (model.pairBins ?? 4) ** 2;
+    const pairs = pairTable.length / (k * cells);
+    for (let p = 0; p < pairs; p++) {
+      if (k > 1) {
+        for (let cell = 0; cell < cells; cell++) {
+          let mean = 0;
+          for (let c = 0; c < k; c++) mean += pairTable[(c * pairs + p) * cells + cell]! / k;
+          for (let c = 0; c < k; c++) pairTable[(c * pairs + p) * cells + cell]! -= mean;
+        }
+      }
+      for (let c = 0; c < k; c++) {
+        const base = (c * pairs + p) * cells;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let cell = 0; cell < cells; cell++) { lo = Math.min(lo, pairTable[base + cell]!); hi = Math.max(hi, pairTable[base + cell]!); }
+        const mid = (lo + hi) / 2;
+        for (let cell = 0; cell < cells; cell++) pairTable[base + cell]! -= mid;
+        bias[c]! += mid;
+      }
+    }
+  }
+  return { ...model, table, bias, ...(pairTable ? { pairTable } : {}) };
 }
 
 export function quantize(model: FloatTable): QuantizedTable {
   const centred = centreTable(model);
   let maxAbs = 0;
   for (const v of centred.table) maxAbs = Math.max(maxAbs, Math.abs(v));
+  for (const v of centred.pairTable ?? []) maxAbs = Math.max(maxAbs, Math.abs(v));
   const scale = maxAbs > 0 ? 127 / maxAbs : 1;
   const table = new Int8Array(centred.table.length);
   for (let i = 0; i < table.length; i++) table[i] = Math.max(-127, Math.min(127, roundHalfAway(centred.table[i]! * scale)));
   const bias = new Int16Array(centred.bias.length);
   for (let c = 0; c < bias.length; c++) bias[c] = Math.max(-32767, Math.min(32767, roundHalfAway(centred.bias[c]! * scale)));
-  return { columns: model.columns, features: model.features, bins: model.bins, classes: model.classes, scale: Math.fround(scale), table, bias };
+  const pairTable = centred.pairTable ? Int8Array.from(centred.pairTable, (v) => Math.max(-127, Math.min(127, roundHalfAway(v * scale)))) : undefined;
+  return { columns: model.columns, features: model.features, bins: model.bins, classes: model.classes, scale: Math.fround(scale), table, bias, ...(pairTable ? { pairTable } : {}) };
 }

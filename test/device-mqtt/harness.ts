@@ -35,8 +35,8 @@ export interface ProbeWake {
   code: string;
 }
 
-/** A virtual board with the probe installed and provisioned for the broker on `port`. */
-export async function probeBoard(port: number): Promise<{ board: VirtualBoard; wakes: ProbeWake[] }> {
+/** A virtual board with the probe installed and provisioned for the broker on `port` (TLS: the CA's PEM). */
+export async function probeBoard(port: number, tlsCaPem?: string): Promise<{ board: VirtualBoard; wakes: ProbeWake[] }> {
   const board = new VirtualBoard();
   const wakes: ProbeWake[] = [];
   board.on('output', (text: string) => {
@@ -53,7 +53,8 @@ export async function probeBoard(port: number): Promise<{ board: VirtualBoard; w
     bundle: await probeBundle(),
     files: {
       'spruce.dev': JSON.stringify({ id: DEV, key: KEY_HEX }),
-      'spruce.net': JSON.stringify({ ssid: 'lab', pass: 'secret', host: '127.0.0.1', port }),
+      'spruce.net': JSON.stringify({ ssid: 'lab', pass: 'secret', host: '127.0.0.1', port, ...(tlsCaPem ? { tls: true, caFile: 'spruce.ca' } : {}) }),
+      ...(tlsCaPem ? { 'spruce.ca': tlsCaPem } : {}),
     },
   });
   networkOf(board);
@@ -75,10 +76,14 @@ export class Watcher {
   private waiters: { count: number; resolve: () => void }[] = [];
   onLine?: (count: number) => void;
 
-  constructor(private readonly port: number) {}
+  constructor(
+    private readonly port: number,
+    private readonly caPem?: string,
+  ) {}
 
   async start(): Promise<void> {
-    this.client = mqtt.connect(`mqtt://127.0.0.1:${this.port}`, {
+    this.client = mqtt.connect(`${this.caPem ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`, {
+      ...(this.caPem ? { ca: this.caPem } : {}),
       clientId: `watcher-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
       clean: false,
       protocolVersion: 4,

@@ -56,6 +56,8 @@ export class ScriptBoard implements ConsoleBoard {
       process: { get env() { return { VERSION: board.version, BOARD: 'ESP32' }; } },
       load: () => setImmediate(() => this.reboot()),
       E: { emit: (event: string, value: unknown) => ((sandbox as { lastPacket?: unknown }).lastPacket = { event, value }) },
+      clearTimeout: () => undefined,
+      clearInterval: () => undefined,
       btoa: (s: string) => Buffer.from(s, 'latin1').toString('base64'),
       atob: (s: string) => Buffer.from(s, 'base64').toString('latin1'),
     };

@@ -73,9 +73,8 @@ export function createLutClassifier(natives: Natives, model: LutModel): LutClass
       var bin: number;
       var o: number;
       if (b === 16) {
-        // Unrolled: four comparisons per feature.
-        for (i = 0; i < f; i++) {
-          o = i * 15;
+        // Unrolled: four comparisons per feature; o walks the thresholds (15 per feature).
+        for (i = 0, o = 0; i < f; i++, o += 15) {
           bin = x[i] > t[o + 7] ? 8 : 0;
           if (x[i] > t[o + bin + 3]) bin += 4;
           if (x[i] > t[o + bin + 1]) bin += 2;

@@ -10,9 +10,11 @@
  * A closed client can connect again; everything in flight is failed with E_MQTT_CLOSED on close,
  * so the caller (the uplink) keeps those frames in its outbox and sends them again later.
  */
+import { PacketReader } from './reader';
+import type { ByteSocket, ClientOptions, Clock, Connector, Result } from './transport';
+
+export type { ByteSocket, ClientOptions, Clock, Connector, Result, SocketEvents } from './transport';
 import {
-  ConnectOptions,
-  PacketReader,
   Packet,
   PACKET_CONNACK,
   PACKET_PUBLISH,
@@ -26,42 +28,6 @@ import {
   encodePingreq,
   encodeDisconnect,
 } from './codec';
-
-/** What a Connector returns: a byte stream that is opening or open. */
-export interface ByteSocket {
-  write(bytes: Uint8Array): void;
-  /** Closes the stream; onClose follows (at most once). */
-  end(): void;
-}
-
-/** Callbacks a Connector must call on the socket's events. */
-export interface SocketEvents {
-  onOpen(): void;
-  onData(bytes: Uint8Array): void;
-  /** The stream closed (for any reason, including a failed connect). Called at most once. */
-  onClose(code: string): void;
-}
-
-export type Connector = (host: string, port: number, events: SocketEvents) => ByteSocket;
-
-export interface Clock {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface Result {
-  ok: boolean;
-  code?: string;
-}
-
-export interface ClientOptions extends ConnectOptions {
-  host: string;
-  port: number;
-  /** TCP connect + CONNACK must finish within this (ms). */
-  connectTimeoutMs: number;
-  /** A PUBACK/SUBACK/PINGRESP must arrive within this (ms), else the connection is dropped. */
-  ackTimeoutMs: number;
-}
 
 interface Pending {
   kind: number; // PACKET_PUBACK or PACKET_SUBACK

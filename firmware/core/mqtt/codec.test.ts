@@ -1,10 +1,10 @@
-// The device's MQTT codec checked against mqtt-packet (MQTT.js's codec) as an independent reference:
+// The device's MQTT codec (codec.ts encodes, reader.ts decodes) checked against mqtt-packet (MQTT.js's codec) as an independent reference:
 // what we encode, it parses to the same fields; what it generates, we decode to the same fields.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import mqttPacket from 'mqtt-packet';
+import { PacketReader } from './reader.ts';
 import {
-  PacketReader,
   bytesToString,
   encodeConnect,
   encodeDisconnect,

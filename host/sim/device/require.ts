@@ -14,7 +14,7 @@ export function installRequire(session: DeviceSession, g: Record<string, unknown
 
   const evaluateModule = (name: string, source: string): unknown => {
     session.codeBytes += source.length;
-    const wrapper = realm.evaluate(`(function (exports, module) {\n${source}\n})`, name, board.scriptTimeoutMs) as (e: unknown, m: unknown) => void;
+    const wrapper = realm.evaluate(`(function (exports, module) {\n${source}\n})`, name, board.callTimeoutMs) as (e: unknown, m: unknown) => void;
     const module = new realm.Object() as { exports: unknown };
     module.exports = new realm.Object();
     wrapper(module.exports, module);

@@ -107,9 +107,9 @@ export class DeviceSession {
     try {
       if (typeof fn === 'string') {
         this.codeBytes += fn.length;
-        this.realm.evaluate(fn, label, this.board.scriptTimeoutMs);
+        this.realm.evaluate(fn, label, this.board.callTimeoutMs);
       } else {
-        this.realm.invoke(fn, args, this.board.scriptTimeoutMs);
+        this.realm.invoke(fn, args, this.board.callTimeoutMs);
       }
     } catch (error) {
       this.handleTopLevelError(error);

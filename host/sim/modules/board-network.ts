@@ -4,6 +4,7 @@
  * reach it with networkOf(board) to take the network down or read its counters.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import type { VirtualBoard } from '../board.ts';
 import { VirtualNetwork, type NetworkConditions } from './network.ts';
 
@@ -19,6 +20,7 @@ export function networkOf(board: VirtualBoard, conditions?: Partial<NetworkCondi
         after: (ms, fn) => void board.clock.add(fn, ms, false, []),
         holdRealTime: () => board.hold(),
         connectTcp: (host, port) => net.connect({ host, port }),
+        connectTls: (host, port, ca) => tls.connect({ host, port, ca, rejectUnauthorized: true, servername: net.isIP(host) ? undefined : host }),
         radioOn: () => board.meter.radioOn(),
         radioOff: () => board.meter.radioOff(),
         wifiUp: (up) => {

@@ -27,6 +27,7 @@ import { createStorageModule } from './storage.ts';
 import { createCryptoModule } from './crypto.ts';
 import { createNetModule } from './net.ts';
 import { createWifiModule } from './wifi.ts';
+import { createTlsModule } from './tls.ts';
 
 export interface ModuleContext {
   board: VirtualBoard;
@@ -41,6 +42,7 @@ export const BUILTIN_MODULES: Record<string, ModuleFactory> = {
   crypto: createCryptoModule,
   net: createNetModule,
   Wifi: createWifiModule,
+  tls: createTlsModule,
 };
 
 /** Registers (or replaces) a built-in module for every board created afterwards. */

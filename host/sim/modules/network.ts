@@ -50,6 +50,8 @@ export interface NetworkHost {
   holdRealTime(): () => void;
   /** Creates a real TCP socket (injected so tests can see every socket). */
   connectTcp(host: string, port: number): Socket;
+  /** Creates a real TLS socket, verifying the server against `ca` (PEM) when given. */
+  connectTls(host: string, port: number, ca: string | undefined): Socket;
   /** The board's radio meter. */
   radioOn(): void;
   radioOff(): void;
@@ -160,18 +162,18 @@ export class VirtualNetwork {
     };
   }
 
-  /** require("net") */
-  netModule(): Record<string, unknown> {
+  /** require("net"), or require("tls") when `secure` (same socket API, TLS underneath). */
+  netModule(secure = false): Record<string, unknown> {
     return {
       connect: (options: unknown, callback?: Listener) => {
         this.host.guard();
-        return this.connect(options, callback);
+        return this.connect(options, callback, secure);
       },
     };
   }
 
-  private connect(options: unknown, callback?: Listener): Record<string, unknown> {
-    const o = (options ?? {}) as { host?: unknown; port?: unknown };
+  private connect(options: unknown, callback?: Listener, secure = false): Record<string, unknown> {
+    const o = (options ?? {}) as { host?: unknown; port?: unknown; ca?: unknown };
     const host = String(o.host ?? 'localhost');
     const port = Number(o.port);
     const listeners: Record<string, Listener[]> = {};
@@ -206,9 +208,10 @@ export class VirtualNetwork {
       this.host.after(0, () => finish({ code: -6, message: 'Unable to connect' }));
     } else {
       this.counters.sockets++;
-      tcp = this.host.connectTcp(host, port);
+      tcp = secure ? this.host.connectTls(host, port, typeof o.ca === 'string' ? o.ca : undefined) : this.host.connectTcp(host, port);
       tcp.setNoDelay(true);
-      tcp.on('connect', () => {
+      // A TLS socket is usable once the handshake is done (and the certificate checked).
+      tcp.on(secure ? 'secureConnect' : 'connect', () => {
         if (epoch === this.epoch && !ended) emit('connect');
       });
       tcp.on('data', (data: Buffer) => {
