@@ -8,7 +8,7 @@
  *     - baseline: MQTT.js QoS 1 publish of the line alone (no verification, no WAL);
  *     - spruce bridge, everything on.
  *
- * Run: node bin/run-ts.mjs bench/bridge.ts [--messages 20000] [--latency-seconds 5]
+ * Run: node bin/run-ts.mjs bench/bridge.ts [--messages 40000] [--latency-seconds 5] [--window 1000]
  * Needs mosquitto and mosquitto-clients (Debian packages).
  */
 import { spawn } from 'node:child_process';
@@ -30,9 +30,10 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-const MESSAGES = arg('messages', 20_000);
+const MESSAGES = arg('messages', 40_000);
 const LATENCY_SECONDS = arg('latency-seconds', 5);
 const DEVICES = 4;
+const WINDOW = arg('window', 1000);
 
 interface Fixture {
   keys: Record<string, string>;
@@ -64,7 +65,7 @@ async function mosquittoPub(url: URL, lines: string[]): Promise<number> {
 
 async function makeBridge(url: string, keys: Record<string, string>, dir: string): Promise<{ bridge: Bridge; sink: BrokerSink; wal: Wal }> {
   const wal = await Wal.open(dir);
-  const sink = makeBrokerSink({ url, protocol: 5 });
+  const sink = makeBrokerSink({ url, protocol: 5, window: WINDOW });
   await sink.start();
   const bridge = new Bridge({ keys, wal, sinks: [sink] });
   bridge.start();

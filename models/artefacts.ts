@@ -102,6 +102,7 @@ function modelCard(run: TrainRun, meta: ModelMeta, command: string): string {
     '',
     '## Features',
     `${meta.features.join(', ')}`,
+    ...(run.trained.pairs.length > 0 ? ['', `Pair tables (4 × 4 bins): ${run.trained.pairs.map((p) => `${meta.features[p.a]} × ${meta.features[p.b]}`).join(', ')}`] : []),
     '',
     '## Results',
     `Evaluated on ${run.evaluatedOn}.`,

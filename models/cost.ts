@@ -17,9 +17,9 @@ function nativeCall(elements: number): number {
 /** The fast LUT kernel of firmware/core/lut/infer.ts. */
 export function lutCostUs(features: number, bins: number, classes: number, columns: number, pairs = 0, pairBins = 4): number {
   const compares = Math.log2(bins);
-  // Per feature with 16 bins (unrolled): the loop step, 4 compare-and-adds, the key store.
-  // Other bin counts: a call to the search loop, per step a loop test and a compare-and-add.
-  const binning = features * (bins === 16 ? compares + 2 : 2 * compares + 4) * US_PER_STATEMENT;
+  // Per feature with 8 or 16 bins (unrolled): the loop step, log2(B) compare-and-adds, the key
+  // store. Other bin counts: a call to the search loop, per step a loop test and a compare-and-add.
+  const binning = features * (bins === 16 || bins === 8 ? compares + 2 : 2 * compares + 4) * US_PER_STATEMENT;
   // Per column: one gather (E.mapInPlace) and one E.sum over F entries, plus the store.
   const gather = columns * (2 * nativeCall(features) + US_PER_STATEMENT);
   const pairCost = pairs > 0 ? pairs * (2 * Math.log2(pairBins) + 3 + columns) * US_PER_STATEMENT : 0;

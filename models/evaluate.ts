@@ -5,7 +5,7 @@
  * confusion matrix, the model's bytes and the estimated device cost per inference.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { SpruceError } from '../host/errors.ts';
 import { parseLut, type LutModel } from '../firmware/core/lut/format.ts';
 import type { ModelMeta } from './artefacts.ts';
@@ -65,7 +65,7 @@ export function evaluateFolder(dir: string, data?: DataConfig): Evaluation {
   const reference = predictModelRows(model, rows);
   const fast = predictModelRowsFast(model, rows);
   return {
-    model: join(dir, meta.file),
+    model: relative(process.cwd(), join(dir, meta.file)) || join(dir, meta.file),
     bytes: bytes.length,
     hash: meta.hashHex,
     labels: meta.labels,

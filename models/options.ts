@@ -114,6 +114,7 @@ export interface ModelFlags {
   innerFolds?: string;
   features?: string;
   select?: string;
+  pairs?: string;
 }
 
 export function addModelOptions(command: Command): Command {
@@ -122,7 +123,8 @@ export function addModelOptions(command: Command): Command {
     .option('--l2 <list>', 'L2 strengths for the inner cross-validation to choose from (default 1e-4,1e-3,1e-2,1e-1)')
     .option('--inner-folds <k>', 'folds of the inner cross-validation (default 3; grouped when --group is given)')
     .option('--features <list>', 'keep only these features (names or globs such as "mag.*")')
-    .option('--select <k>', 'keep the k most useful features (ranked by a first fit on the training rows)');
+    .option('--select <k>', 'keep the k most useful features (ranked by a first fit on the training rows)')
+    .option('--pairs <k>', 'add k pair tables (4×4 bins of two features) for interactions the additive table misses');
 }
 
 export function modelConfigFrom(flags: ModelFlags, base?: ModelConfig): ModelConfig {
@@ -133,5 +135,6 @@ export function modelConfigFrom(flags: ModelFlags, base?: ModelConfig): ModelCon
     ...(flags.innerFolds !== undefined ? { innerFolds: int(flags.innerFolds, 'inner-folds') } : {}),
     ...(flags.features !== undefined ? { features: list(flags.features) } : {}),
     ...(flags.select !== undefined ? { select: int(flags.select, 'select') } : {}),
+    ...(flags.pairs !== undefined ? { pairs: int(flags.pairs, 'pairs') } : {}),
   };
 }

@@ -18,6 +18,8 @@ export interface ModelConfig {
   features?: string[];
   /** Keep the K most useful features (ranked by a first fit). */
   select?: number;
+  /** Pair tables for feature interactions (4 × 4 cells each). */
+  pairs?: number;
   maxIterations?: number;
 }
 
@@ -75,6 +77,7 @@ function fit(prepared: Prepared, rows: Int32Array[], labels: Int32Array, groups:
     innerFolds: model.innerFolds ?? 3,
     groups: groups.some((g) => g !== '') ? groups : undefined,
     maxIterations: model.maxIterations,
+    pairs: model.pairs,
     onProgress,
   });
   return { index, trained };

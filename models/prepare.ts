@@ -129,7 +129,9 @@ function specFor(config: DataConfig, channelNames: string[]): FeatureSpecMeta {
 function loadRows(config: DataConfig, file: string, scales?: Record<string, number>): { set: RowSet; names: string[]; spec: FeatureSpecMeta; scales: Record<string, number> } {
   if (config.kind === 'occupancy') {
     const occupancy = loadOccupancyRows(file, config.label);
-    const set: RowSet = { rows: occupancy.rows, labels: occupancy.labels, groups: occupancy.labels.map(() => ''), lines: occupancy.lines, file };
+    // Rows are minutes in time order, and neighbours are near copies: the inner CV keeps whole
+    // days together (blocked folds) instead of dealing minutes at random, which would leak.
+    const set: RowSet = { rows: occupancy.rows, labels: occupancy.labels, groups: occupancy.labels.map((_, i) => `day${Math.floor(i / 1440)}`), lines: occupancy.lines, file };
     return { set, names: occupancy.names, spec: { kind: 'occupancy', columns: occupancy.names }, scales: { ...OCCUPANCY_SCALES } };
   }
   if (config.kind === 'table') {

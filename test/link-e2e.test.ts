@@ -156,6 +156,23 @@ describe('spruce and the virtual board on a pseudo-terminal', () => {
     await transport.close();
   });
 
+  it('flashes an app that deep-sleeps: waits for the wake, stops its timers, uploads', async () => {
+    const { board, s } = await boardOnPty();
+    const transport = new SerialTransport(s.serialPath!, { retryMs: 100 });
+    await transport.open();
+    const client = new EspruinoClient(transport, { timeoutMs: 1000 });
+    // An app awake for 0.3 s out of every 2 s: most of the time the chip is deaf.
+    const sleeper: FlashPlan = { app: 'sleeper', board: 'esp32', bundle: Buffer.from('setTimeout(function(){ESP32.deepSleep(1700000)},300);'), files: [] };
+    await flashApp(client, sleeper);
+    await waitFor(() => board.state === 'asleep', 5000, 'the app to sleep');
+    const steps: string[] = [];
+    // ~0.8 s of upload at 115200 baud: longer than the app's awake window, so its timers must be stopped.
+    const result = await flashApp(client, tinyPlan('awake', 8000), { step: (m) => steps.push(m) });
+    expect(result.boot).toBe('running');
+    expect(board.storage.readString('spruce.js')).toContain('awake');
+    await transport.close();
+  });
+
   it('reconnects after an unplug without resetting the board', async () => {
     const { board, s } = await boardOnPty();
     let boots = 0;

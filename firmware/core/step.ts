@@ -83,14 +83,15 @@ export function step(previous: Persisted | null, input: StepInput, config: StepC
   var lost = previous === null;
   var state = previous === null ? initialState() : previous;
   var r = input.readings;
+  var status = input.status;
   var frames: OutFrame[] = [];
 
-  if (lost || input.status.cause !== WAKE_TIMER || input.status.flags.length > 0) {
+  if (lost || status.cause !== WAKE_TIMER || status.flags.length > 0) {
     frames.push({
       k: 't',
       d: {
-        cause: input.status.cause, flags: input.status.flags.join(','), free: input.status.free,
-        used: input.status.used, total: input.status.total, drops: state.drops, torn: state.torn,
+        cause: status.cause, flags: status.flags.join(','), free: status.free,
+        used: status.used, total: status.total, drops: state.drops, torn: state.torn,
       },
     });
   }

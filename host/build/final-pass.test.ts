@@ -50,15 +50,41 @@ describe('finalPass', () => {
   it('reaches functions inside object literals, arrays and arguments', () => {
     const input = 'var o={s:function(r){return function(r){for(var n="",e=0;e<r.length;e++)n+=r[e];return n}(r)}},a=[function(){var q=1;return q}];log(o.s(["x","y"]),a[0]());';
     const { code } = finalPass(input);
-    expect(code).toContain('function(r){var n,e;for(n="",e=0;');
-    expect(code).toContain('[function(){var q;q=1;return q}]');
+    // Scopes without function declarations keep a leading var / for(var …) as their one declaration.
+    expect(code).toContain('function(r){for(var n="",e=0;');
+    expect(code).toContain('[function(){var q=1;return q}]');
     assertHoistedShape(code);
     expect(run(code)).toEqual(['xy 1']);
   });
 
   it('hoistingProblems reports what the pass must fix', () => {
-    expect(hoistingProblems('f();function f(){var a=1}')).toEqual(['function f declared after other statements at 4', 'initialised hoisted var at 17']);
-    expect(hoistingProblems('var o={m:function(){if(1){var z}}};')).toEqual(['initialised hoisted var at 0', 'var not hoisted at 26']);
+    expect(hoistingProblems('f();function f(){var a=1}')).toEqual(['function f declared after other statements at 4']);
+    expect(hoistingProblems('function f(){var a=1;function g(){}}')).toEqual(['initialised hoisted var at 13']);
+    expect(hoistingProblems('function f(){g();var a=1}')).toEqual(['var after other statements at 17', 'initialised hoisted var at 17']);
+    expect(hoistingProblems('function f(){for(var i=0;i<2;i++){var a=i}}')).toEqual(['var not hoisted at 34']);
+    expect(hoistingProblems('function f(){for(var i=0;i<2;i++);function g(){}}')).toEqual(['function g declared after other statements at 34', 'var not hoisted at 17']);
+    // The program's leading `var o=…` may keep its initialiser (no function declarations at the top).
+    expect(hoistingProblems('var o={m:function(){if(1){var z}}};')).toEqual(['var not hoisted at 26']);
+  });
+
+  it('keeps a leading declaration in place only where nothing must run before it', () => {
+    // No function declarations: the first var stays, other names join its front.
+    const merged = finalPass('function t(o){var s="";for(var k in o)s+=k;if(s){var z=s+"!"}return z}log(t({p:1}));').code;
+    expect(merged).toContain('function t(o){var k,z,s="";for(k in o)s+=k;if(s){z=s+"!"}return z}');
+    expect(run(merged)).toEqual(['p!']);
+    // A first for(var …) holds the names of the loop body too.
+    const loop = finalPass('function t(){for(var i=0,n=0;i<3;i++){var d=i*2;n+=d}return n}log(t());').code;
+    expect(loop).toContain('function t(){for(var d,i=0,n=0;i<3;i++){d=i*2;n+=d}return n}');
+    expect(run(loop)).toEqual(['6']);
+    // A function declaration in the scope: the classic shape (initialisers would run before it).
+    const withFunction = finalPass('function t(){var a=g();return a;function g(){return 5}}log(t());').code;
+    expect(withFunction).toContain('function t(){var a;function g(){return 5}a=g();return a;}');
+    expect(run(withFunction)).toEqual(['5']);
+    // A re-declared parameter is never declared again.
+    const param = finalPass('function t(q){var q=q+1,r=2;return q+r}log(t(1));').code;
+    expect(param).toContain('function t(q){var r;q=q+1,r=2;return q+r}');
+    expect(run(param)).toEqual(['4']);
+    for (const code of [merged, loop, withFunction, param]) assertHoistedShape(code);
   });
 
   it('keeps a source map that points moved code at its original position', () => {

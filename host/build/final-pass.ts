@@ -13,6 +13,12 @@
  *      dropping initialiser-less declarators (`for(var k in o)` becomes `for(k in o)`);
  *      parameters are never re-declared, in case Espruino resets them;
  *   2. moves every function declaration that is a direct statement of the scope right after it.
+ * Smaller form of step 1 (bytes are JsVars on the board): when the scope declares no function
+ * and its FIRST statement already is a `var` (or a `for(var …;…;…)`) that re-declares no
+ * parameter, that declaration stays as it is, initialisers included, and the scope's other
+ * names are put at its front (`var c,d,a=1` / `for(var c,a=0;…)`). Nothing of the scope runs
+ * before it, and with no function declarations nothing needs to come earlier, so every name
+ * still exists before any use.
  * Edits are made with magic-string (removals, comma joins and moves; kept code is never
  * rewritten), so the source map survives and the dialect guard can still name the TypeScript
  * module behind any position.
@@ -78,18 +84,36 @@ function hoistScope(statements: AstNode[], bodyStart: number, params: Set<string
     functionsAt = statements[index]!.end;
   }
 
+  const kept = found.functions.length === 0 ? leadingDeclaration(statements[index], params) : undefined;
+  const keptNames = kept ? kept.declarations.map((d: AstNode) => d.id.name as string) : [];
   const names: string[] = [];
   for (const { declaration, context } of found.vars) {
+    if (declaration === kept) continue;
     for (const declarator of declaration.declarations) {
-      if (declarator.id.type === 'Identifier' && !params.has(declarator.id.name) && !names.includes(declarator.id.name)) {
-        names.push(declarator.id.name);
-      }
+      const name = declarator.id.type === 'Identifier' ? declarator.id.name as string : undefined;
+      if (name !== undefined && !params.has(name) && !names.includes(name) && !keptNames.includes(name)) names.push(name);
     }
     rewriteDeclaration(declaration, context, ms);
   }
-  if (names.length > 0) ms.appendLeft(insertAt, `var ${names.join(',')};`);
+  if (names.length > 0) {
+    if (kept) ms.appendLeft(kept.declarations[0].start, `${names.join(',')},`);
+    else ms.appendLeft(insertAt, `var ${names.join(',')};`);
+  }
   for (const fn of found.functions) if (!leading.has(fn)) ms.move(fn.start, fn.end, functionsAt);
   for (const fn of found.nestedFunctions) hoistFunction(fn, ms);
+}
+
+/**
+ * The `var` declaration that may stay in place as the scope's one declaration (see the header):
+ * the scope's first statement when it is a `var`, or the init of a first `for(;;)`, provided it
+ * declares plain names and no parameter. Undefined otherwise.
+ */
+function leadingDeclaration(first: AstNode | undefined, params: Set<string>): AstNode | undefined {
+  if (!first) return undefined;
+  const declaration = first.type === 'ForStatement' ? first.init : first;
+  if (!declaration || declaration.type !== 'VariableDeclaration' || declaration.kind !== 'var') return undefined;
+  const plain = declaration.declarations.every((d: AstNode) => d.id.type === 'Identifier' && !params.has(d.id.name));
+  return plain ? declaration : undefined;
 }
 
 function hoistFunction(fn: AstNode, ms: MagicString): void {
@@ -156,30 +180,39 @@ function remove(ms: MagicString, start: number, end: number): void {
 /**
  * Self-check of the pass's promise, for tests and debugging: in every function scope, after the
  * directives come at most one initialiser-less `var`, then the function declarations, then the
- * rest, and no `var` sits anywhere else. Returns one line per breach (empty when hoisted).
+ * rest, and no `var` sits anywhere else; or, in a scope without function declarations, the one
+ * `var` is the first statement (initialisers allowed) or the init of a first `for(;;)`.
+ * Returns one line per breach (empty when hoisted).
  */
 export function hoistingProblems(code: string): string[] {
   const problems: string[] = [];
   const body = code.startsWith(shimPrologue()) ? code.slice(shimPrologue().length) : code;
+  // The `for(var …)` inits that are a scope's one declaration (allowed where they are).
+  const leadingForInits = new Set<AstNode>();
   const checkScope = (statements: AstNode[]): void => {
+    const withoutFunctions = !statements.some((s) => s.type === 'FunctionDeclaration');
+    const first = statements.find((s) => !(s.type === 'ExpressionStatement' && typeof s.directive === 'string'));
+    if (withoutFunctions && first?.type === 'ForStatement' && first.init?.type === 'VariableDeclaration') leadingForInits.add(first.init);
     let phase = 0; // 0 directives, 1 var, 2 functions, 3 anything else
     for (const s of statements) {
       if (s.type === 'ExpressionStatement' && typeof s.directive === 'string') {
         if (phase > 0) problems.push(`directive after code at ${s.start}`);
       } else if (s.type === 'VariableDeclaration') {
         if (phase >= 2) problems.push(`var after other statements at ${s.start}`);
-        if (s.declarations.some((d: AstNode) => d.init !== null)) problems.push(`initialised hoisted var at ${s.start}`);
+        const mayInitialise = withoutFunctions && s === first;
+        if (!mayInitialise && s.declarations.some((d: AstNode) => d.init !== null)) problems.push(`initialised hoisted var at ${s.start}`);
         phase = 2;
       } else if (s.type === 'FunctionDeclaration') {
         if (phase === 3) problems.push(`function ${s.id?.name} declared after other statements at ${s.start}`);
         phase = 2;
       } else {
-        phase = 3;
+        // A leading `for(var …)` holds the scope's declaration; anything else is plain code.
+        phase = phase < 2 && leadingForInits.has(s.init) ? 2 : 3;
       }
     }
   };
   const walk = (node: AstNode, isScopeStatement: boolean): void => {
-    if (node.type === 'VariableDeclaration' && !isScopeStatement) problems.push(`var not hoisted at ${node.start}`);
+    if (node.type === 'VariableDeclaration' && !isScopeStatement && !leadingForInits.has(node)) problems.push(`var not hoisted at ${node.start}`);
     if (isFunctionNode(node) && node.body.type === 'BlockStatement') {
       checkScope(node.body.body);
       for (const s of node.body.body) walk(s, true);

@@ -61,7 +61,7 @@ function summaryText(s: SimSummary): string {
   const duty = simulated > 0 ? ((100 * m.awakeMs) / simulated).toFixed(2) : '0';
   return [
     `simulated ${formatVirtualTime(s.simulatedMs)} in ${(s.realMs / 1000).toFixed(2)} s real: ${m.wakes} wake(s), awake ${(m.awakeMs / 1000).toFixed(1)} s (${duty}%), asleep ${(m.asleepMs / 1000).toFixed(1)} s, radio ${(m.radioMs / 1000).toFixed(1)} s`,
-    `frames: ${s.frames.received} received, ${s.frames.verified} verified, ${s.frames.rejected} rejected, ${s.frames.acked} acknowledged`,
+    `frames: ${s.frames.received} received, ${s.frames.verified} verified, ${s.frames.rejected} rejected, ${s.frames.acked} acknowledged${s.frames.noAckFunction ? ` (${s.frames.noAckFunction} not: the firmware defines no ack())` : ''}`,
     `storage: ${s.storage.fileCount} files, ${s.storage.fileBytes} B in files, ${s.storage.trashBytes} B awaiting compact, ${s.storage.freeBytes} B free`,
     `device ${s.device} on ${s.board}; bundle ${s.bundleBytes} B; data: ${s.data}`,
     ...s.warnings.map((w) => `warning: ${w}`),

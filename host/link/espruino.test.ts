@@ -44,6 +44,24 @@ describe('EspruinoClient against the virtual console', () => {
     });
   }
 
+  it('holds its writes while the board has sent XOFF, resumes on XON', async () => {
+    const [host, device] = createMemoryPair();
+    await host.open();
+    await device.open();
+    let received = 0;
+    device.on('data', (chunk) => (received += chunk.length));
+    const client = new EspruinoClient(host);
+    await device.write(Buffer.from([0x13]));
+    await new Promise((r) => setTimeout(r, 20));
+    const writing = client.write('x'.repeat(1000));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received).toBe(0);
+    await device.write(Buffer.from([0x11]));
+    await writing;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(received).toBe(1000);
+  });
+
   it('gives up with E_DEVICE_NO_ANSWER when nothing answers', async () => {
     const [host] = createMemoryPair();
     await host.open();

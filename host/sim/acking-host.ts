@@ -33,7 +33,10 @@ export class AckingHost {
   received = 0;
   verified = 0;
   rejected = 0;
+  /** ack(boot, seq) calls made in the device. */
   acked = 0;
+  /** Verified frames not acknowledged because the firmware defines no ack() (e.g. MQTT apps). */
+  noAckFunction = 0;
   private partial = '';
   private readonly listener: (text: string) => void;
 
@@ -81,10 +84,17 @@ export class AckingHost {
     else this.rejected++;
     this.options.onFrame?.({ line, dev, boot, seq, kind: String(envelope.k), data: envelope.d, verified: ok });
     if (ok && this.options.ack !== false) {
-      this.acked++;
-      // Only firmware that takes serial acks defines ack(); others (MQTT uplinks) must not see
-      // a ReferenceError from us.
-      this.board.postAfter(this.options.latencyMs ?? 20, `if (typeof ack === "function") ack(${boot},${seq});`, [], 'host ack');
+      // Only firmware that takes serial acks defines a global ack(); others (MQTT uplinks) are
+      // left alone and counted.
+      this.board.postAfter(this.options.latencyMs ?? 20, () => {
+        const ack = this.board.session?.realm.global.ack;
+        if (typeof ack !== 'function') {
+          this.noAckFunction++;
+          return;
+        }
+        this.acked++;
+        (ack as (boot: number, seq: number) => unknown)(boot, seq);
+      }, [], 'host ack');
     }
   }
 }

@@ -13,7 +13,7 @@ import { defaultKeyRegistryPath, ensureDeviceKey } from '../keys.ts';
 import { datasetsDir, projectRoot } from '../paths.ts';
 import { AckingHost, type FrameEvent } from './acking-host.ts';
 import { VirtualBoard, type WakeResult } from './board.ts';
-import { installBuild, DEVICE_FILE, deviceFile } from './install.ts';
+import { DEVICE_FILE, deviceFile } from './install.ts';
 import type { MeterReading } from './meter.ts';
 import { harReplay, occupancyReplay, type SignalSource } from './sensors/signals.ts';
 import type { SensorOptions } from './sensors/index.ts';
@@ -56,7 +56,7 @@ export interface SimSummary {
   bundleBytes: number;
   wakes: WakeResult[];
   meter: MeterReading;
-  frames: { received: number; verified: number; rejected: number; acked: number };
+  frames: { received: number; verified: number; rejected: number; acked: number; noAckFunction: number };
   storage: ReturnType<VirtualBoard['storage']['getStats']>;
   warnings: string[];
   simulatedMs: number;
@@ -122,7 +122,11 @@ export async function runSim(options: SimOptions): Promise<SimSummary> {
     options.onStatus?.(`building ${app} for ${boardId} ...`);
     const built = await buildApp({ board: boardId, app });
     bundleBytes = built.manifest.bytes;
-    installBuild(vboard, built.manifestPath, { id: device, key });
+    // Install the code the build returned rather than re-reading dist/, which a concurrent build
+    // of the same app may be rewriting.
+    const files: Record<string, string | Uint8Array> = { [DEVICE_FILE]: deviceFile(device, key) };
+    for (const entry of built.manifest.storage) files[entry.name] = new Uint8Array(readFileSync(entry.path));
+    vboard.install({ bundle: built.code, files });
   }
 
   const frames = new Map<string, FrameEvent>();
@@ -183,7 +187,7 @@ export async function runSim(options: SimOptions): Promise<SimSummary> {
     bundleBytes,
     wakes,
     meter: vboard.meter.reading(),
-    frames: { received: host.received, verified: host.verified, rejected: host.rejected, acked: host.acked },
+    frames: { received: host.received, verified: host.verified, rejected: host.rejected, acked: host.acked, noAckFunction: host.noAckFunction },
     storage: vboard.storage.getStats(),
     warnings: [...vboard.warnings],
     simulatedMs: vboard.sensorTimeMs(),

@@ -97,3 +97,29 @@ describe('LUT training', () => {
     expect(spread(1)).toBeLessThan(spread(1e-4));
   });
 });
+
+describe('pair tables (--pairs)', () => {
+  it('capture an interaction an additive table cannot, and ship through the same kernels', () => {
+    const random = seededRandom(9);
+    const rows: Int32Array[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const a = Math.floor(random() * 200) - 100;
+      const b = Math.floor(random() * 200) - 100;
+      const noise = Math.floor(random() * 100);
+      rows.push(Int32Array.from([a, b, noise]));
+      labels.push(a > 0 === b > 0 ? 1 : 0); // XOR of signs: no additive model can do it
+    }
+    const y = Int32Array.from(labels);
+    const additive = trainLut(rows, y, 2, { bins: 4, lambdas: [1e-3], innerFolds: 3 });
+    const paired = trainLut(rows, y, 2, { bins: 4, lambdas: [1e-3], innerFolds: 3, pairs: 1 });
+    expect(accuracy(y, predictModelRows(additive.model, rows))).toBeLessThan(0.65);
+    expect(paired.pairs).toHaveLength(1);
+    expect([paired.pairs[0]!.a, paired.pairs[0]!.b]).toEqual([0, 1]);
+    expect(paired.model.pairs).toHaveLength(1);
+    expect(accuracy(y, predictModelRows(paired.model, rows))).toBeGreaterThan(0.95);
+    expect(Array.from(predictModelRowsFast(paired.model, rows))).toEqual(Array.from(predictModelRows(paired.model, rows)));
+    const f = accuracy(y, predictFloatRows(paired, rows));
+    expect(f - accuracy(y, predictModelRows(paired.model, rows))).toBeLessThanOrEqual(0.005);
+  });
+});

@@ -7,7 +7,7 @@ import { hostNatives } from '../../host/espruino/natives.ts';
 import { parseLut, type LutModel } from '../../firmware/core/lut/format.ts';
 import { classifyReference, createLutClassifier } from '../../firmware/core/lut/infer.ts';
 import { groupFolds, stratifiedFolds } from '../data/split.ts';
-import { binRows, fitThresholds } from './bins.ts';
+import { binOf, binRows, fitThresholds, quantileThresholds } from './bins.ts';
 import { encodeLut } from './encode.ts';
 import { columnsFor, fitLogReg, predictFloat, type FloatTable } from './logreg.ts';
 import { fitLinear, rawWeight } from './linear.ts';
@@ -26,11 +26,23 @@ export interface LutTrainOptions {
   seed?: number;
   /** What L2 shrinks the table toward: zero (default: the steps between bins) or a binned linear model. */
   prior?: 'linear' | 'zero';
+  /** Pair tables for feature interactions (--pairs K), each Q × Q bins (default Q = 4). */
+  pairs?: number;
+  pairBins?: number;
   onProgress?: (done: number, total: number, what: string) => void;
+}
+
+/** A pair table's features and their own (coarser) thresholds. */
+export interface PairSpec {
+  a: number;
+  b: number;
+  thresholdsA: Int32Array;
+  thresholdsB: Int32Array;
 }
 
 export interface TrainedLut {
   thresholds: Int32Array;
+  pairs: PairSpec[];
   float: FloatTable;
   quantized: QuantizedTable;
   lambda: number;
@@ -83,13 +95,64 @@ export function linearPrior(rows: Int32Array[], labels: Int32Array, classes: num
   return prior;
 }
 
-function fitOnRows(rows: Int32Array[], labels: Int32Array, classes: number, bins: number, lambda: number, maxIterations?: number, priorKind: 'linear' | 'zero' = 'zero'): { thresholds: Int32Array; float: FloatTable } {
+export function pairCellsOf(rows: Int32Array[], pairs: PairSpec[], pairBins: number): Uint8Array[] {
+  return pairs.map((pair) => Uint8Array.from(rows, (row) => binOf(pair.thresholdsA, 0, pairBins - 1, row[pair.a]!) * pairBins + binOf(pair.thresholdsB, 0, pairBins - 1, row[pair.b]!)));
+}
+
+/**
+ * Which interactions the additive model misses: among the most important features, the pairs
+ * whose Q×Q cells collect the largest residual totals (the log-loss gradient of a pair table
+ * at zero) under the fitted additive model.
+ */
+function choosePairs(float: FloatTable, binned: Uint8Array, rows: Int32Array[], labels: Int32Array, count: number, pairBins: number): PairSpec[] {
+  const f = float.features;
+  const importance = featureImportance(float);
+  const top = Array.from(importance.keys()).sort((x, y) => importance[y]! - importance[x]!).slice(0, Math.min(f, Math.ceil(Math.sqrt(2 * count)) + 3));
+  const k = float.columns;
+  const residuals = new Float64Array(rows.length * k);
+  const scores = new Float64Array(k);
+  for (let r = 0; r < rows.length; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) {
+      let s = float.bias[c]!;
+      for (let j = 0; j < f; j++) s += float.table[(c * f + j) * float.bins + binned[r * f + j]!]!;
+      scores[c] = s;
+      max = Math.max(max, s);
+    }
+    if (k === 1) residuals[r] = 1 / (1 + Math.exp(-scores[0]!)) - (labels[r] === 1 ? 1 : 0);
+    else {
+      let z = 0;
+      for (let c = 0; c < k; c++) z += Math.exp(scores[c]! - max);
+      for (let c = 0; c < k; c++) residuals[r * k + c] = Math.exp(scores[c]! - max) / z - (labels[r] === c ? 1 : 0);
+    }
+  }
+  const thresholdsOf = new Map<number, Int32Array>();
+  for (const t of top) thresholdsOf.set(t, quantileThresholds(Float64Array.from(rows, (row) => row[t]!), pairBins));
+  const candidates: { spec: PairSpec; score: number }[] = [];
+  for (let i = 0; i < top.length; i++) {
+    for (let j = i + 1; j < top.length; j++) {
+      const [a, b] = top[i]! < top[j]! ? [top[i]!, top[j]!] : [top[j]!, top[i]!];
+      const spec: PairSpec = { a, b, thresholdsA: thresholdsOf.get(a)!, thresholdsB: thresholdsOf.get(b)! };
+      const cells = pairCellsOf(rows, [spec], pairBins)[0]!;
+      const totals = new Float64Array(k * pairBins * pairBins);
+      for (let r = 0; r < rows.length; r++) for (let c = 0; c < k; c++) totals[c * pairBins * pairBins + cells[r]!]! += residuals[r * k + c]!;
+      candidates.push({ spec, score: totals.reduce((sum, v) => sum + v * v, 0) });
+    }
+  }
+  return candidates.sort((x, y) => y.score - x.score).slice(0, count).map((c) => c.spec);
+}
+
+function fitOnRows(rows: Int32Array[], labels: Int32Array, classes: number, bins: number, lambda: number, maxIterations?: number, priorKind: 'linear' | 'zero' = 'zero', pairCount = 0, pairBins = 4): { thresholds: Int32Array; float: FloatTable; pairs: PairSpec[] } {
   const features = rows[0]!.length;
   const thresholds = fitThresholds(rows, features, bins);
   const binned = binRows(rows, thresholds, features, bins);
   const prior = priorKind === 'linear' ? linearPrior(rows, labels, classes, thresholds, bins, binned) : undefined;
-  const float = fitLogReg({ bins: binned, rows: rows.length, features, binCount: bins, labels, classes }, lambda, { maxIterations, prior });
-  return { thresholds, float };
+  const set = { bins: binned, rows: rows.length, features, binCount: bins, labels, classes };
+  const float = fitLogReg(set, lambda, { maxIterations, prior });
+  if (pairCount <= 0 || features < 2) return { thresholds, float, pairs: [] };
+  const pairs = choosePairs(float, binned, rows, labels, pairCount, pairBins);
+  const joint = fitLogReg({ ...set, pairCells: pairCellsOf(rows, pairs, pairBins), pairBins }, lambda, { maxIterations, prior });
+  return { thresholds, float: joint, pairs };
 }
 
 export function trainLut(rows: Int32Array[], labels: Int32Array, classes: number, options: LutTrainOptions): TrainedLut {
@@ -117,8 +180,8 @@ export function trainLut(rows: Int32Array[], labels: Int32Array, classes: number
         const testRows = subset(rows, (i) => folds[i] === k);
         options.onProgress?.(done++, total, `inner CV ${candidate.bins} bins λ=${candidate.lambda} fold ${k + 1}/${options.innerFolds}`);
         if (testRows.length === 0 || trainRows.length === 0) continue;
-        const fit = fitOnRows(trainRows, Int32Array.from(subset(labels, (i) => folds[i] !== k)), classes, candidate.bins, candidate.lambda, options.maxIterations, options.prior);
-        const predicted = predictFloat(fit.float, binRows(testRows, fit.thresholds, fit.float.features, candidate.bins), testRows.length);
+        const fit = fitOnRows(trainRows, Int32Array.from(subset(labels, (i) => folds[i] !== k)), classes, candidate.bins, candidate.lambda, options.maxIterations, options.prior, options.pairs, options.pairBins);
+        const predicted = predictFloatRows(fit, testRows);
         const truth = subset(labels, (i) => folds[i] === k);
         truth.forEach((t, i) => { if (t === predicted[i]) correct++; });
         count += truth.length;
@@ -134,18 +197,26 @@ export function trainLut(rows: Int32Array[], labels: Int32Array, classes: number
   }
   const { lambda, bins } = chosen;
   options.onProgress?.(done++, total, `final fit ${bins} bins λ=${lambda}`);
-  const { thresholds, float } = fitOnRows(rows, labels, classes, bins, lambda, options.maxIterations, options.prior);
+  const { thresholds, float, pairs } = fitOnRows(rows, labels, classes, bins, lambda, options.maxIterations, options.prior, options.pairs, options.pairBins);
   const quantized = quantize(float);
-  const bytes = encodeLut({ ...quantized, thresholds });
+  const pairBins = options.pairBins ?? 4;
+  const cells = pairBins * pairBins;
+  const blocks = pairs.map((pair, p) => {
+    const table = new Int8Array(quantized.columns * cells);
+    for (let c = 0; c < quantized.columns; c++) table.set(quantized.pairTable!.subarray((c * pairs.length + p) * cells, (c * pairs.length + p + 1) * cells), c * cells);
+    return { ...pair, table };
+  });
+  const bytes = encodeLut({ ...quantized, thresholds, pairBins, pairs: blocks });
   const parsed = parseLut(bytes.buffer as ArrayBuffer);
   if (!parsed.ok) throw new SpruceError('E_INTERNAL', `exported model does not parse: ${parsed.detail}`);
   options.onProgress?.(done, total, 'done');
-  return { thresholds, float, quantized, lambda, innerScores, bytes, model: parsed.model };
+  return { thresholds, pairs, float, quantized, lambda, innerScores, bytes, model: parsed.model };
 }
 
-/** Predictions of the float table (same bins, no quantization). */
-export function predictFloatRows(trained: { thresholds: Int32Array; float: FloatTable }, rows: Int32Array[]): Int32Array {
-  return predictFloat(trained.float, binRows(rows, trained.thresholds, trained.float.features, trained.float.bins), rows.length);
+/** Predictions of the float table (same bins and pairs, no quantization). */
+export function predictFloatRows(trained: { thresholds: Int32Array; float: FloatTable; pairs: PairSpec[] }, rows: Int32Array[]): Int32Array {
+  const cells = trained.pairs.length > 0 ? pairCellsOf(rows, trained.pairs, trained.float.pairBins ?? 4) : [];
+  return predictFloat(trained.float, binRows(rows, trained.thresholds, trained.float.features, trained.float.bins), rows.length, cells);
 }
 
 /** Predictions of the exported int8 model through the device's plain-JS reference kernel. */

@@ -60,7 +60,12 @@ export class Mosquitto {
     const configPath = join(dir, 'mosquitto.conf');
     writeFileSync(configPath, lines.join('\n') + '\n');
     const broker = new Mosquitto(dir, port, configPath);
-    await broker.launch();
+    try {
+      await broker.launch();
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
     return broker;
   }
 

@@ -62,8 +62,11 @@ export class Scenario {
   child: ChildProcess | null = null;
   private childExits: Array<number | null> = [];
   private childStderr = '';
-  /** PUBACK time of every forwarded message (in-process bridge only). */
-  readonly pubackAt = new Map<string, number>();
+  /**
+   * For every forwarded message (in-process bridge only), which broker connection PUBACKed it
+   * (1 = the first). Lets a test tell "acknowledged by the broker that was then killed" apart.
+   */
+  readonly pubackConnection = new Map<string, number>();
   private startedAt = 0;
 
   constructor(readonly options: ScenarioOptions) {
@@ -97,7 +100,7 @@ export class Scenario {
       wal: { maxBytes: this.options.walMaxBytes },
       replayRate: 5000,
     });
-    running.bridge.on('forwarded', (entry: WalEntry) => this.pubackAt.set(`${entry.dev}:${entry.boot}:${entry.seq}`, Date.now()));
+    running.bridge.on('forwarded', (entry: WalEntry) => this.pubackConnection.set(`${entry.dev}:${entry.boot}:${entry.seq}`, running.mqtt.connects));
     this.inProcess = running;
   }
 

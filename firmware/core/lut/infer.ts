@@ -1,8 +1,8 @@
 /**
  * Integer-only inference of the additive LUT model. Two kernels that must always agree:
  *
- * - createLutClassifier: the fast one for the device. Binning is an unrolled binary search per
- *   feature (log2(B) comparisons), then per score column ONE E.mapInPlace gathers the feature
+ * - createLutClassifier: the fast one for the device. Binning is a binary search per feature
+ *   (log2(B) comparisons, unrolled for 8 and 16 bins), then per score column ONE E.mapInPlace gathers the feature
  *   scores through the precomputed bin keys and ONE E.sum adds them up.
  * - classifyReference: plain JS, written for obviousness (linear scans), used by tests and as
  *   the definition of the model's semantics.
@@ -80,6 +80,14 @@ export function createLutClassifier(natives: Natives, model: LutModel): LutClass
           if (x[i] > t[o + bin + 1]) bin += 2;
           if (x[i] > t[o + bin]) bin += 1;
           keys[i] = o + i + bin; // = i * 16 + bin
+        }
+      } else if (b === 8) {
+        // Unrolled: three comparisons per feature; 7 thresholds per feature.
+        for (i = 0, o = 0; i < f; i++, o += 7) {
+          bin = x[i] > t[o + 3] ? 4 : 0;
+          if (x[i] > t[o + bin + 1]) bin += 2;
+          if (x[i] > t[o + bin]) bin += 1;
+          keys[i] = o + i + bin; // = i * 8 + bin
         }
       } else {
         for (i = 0; i < f; i++) keys[i] = i * b + searchBin(t, i * (b - 1), b, x[i]);
