@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import vm from 'node:vm';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { finalPass, hoistingProblems } from './final-pass.ts';
-import { shimPrologue } from './shims.ts';
+import { shimPrologue, withoutPrologue } from './shims.ts';
 
 /** Runs `code` in a fresh context and returns what it logged. */
 function run(code: string): string[] {
@@ -13,13 +13,14 @@ function run(code: string): string[] {
 }
 
 function assertHoistedShape(code: string): void {
-  expect(code.startsWith(shimPrologue())).toBe(true);
+  // The shim comes first exactly when the code reads what it shims.
+  expect(code.startsWith(shimPrologue())).toBe(withoutPrologue(code).includes('Array.prototype.slice'));
   expect(hoistingProblems(code)).toEqual([]);
 }
 
 describe('finalPass', () => {
   it('puts the shims first and hoists vars and functions in every scope', () => {
-    const input = '!function(){"use strict";f();var a=1,b,c=g(a);function f(){log("f")}function g(q){var q=q+1;return q}log(a,b,c)}();';
+    const input = '!function(){"use strict";f();var a=1,b,c=g(a);function f(){log(Array.prototype.slice.call(arguments).length)}function g(q){var q=q+1;return q}log(a,b,c)}();';
     const { code } = finalPass(input);
     expect(code.startsWith(shimPrologue())).toBe(true);
     expect(code).toContain('"use strict";var a,b,c;function f(){');
@@ -27,6 +28,13 @@ describe('finalPass', () => {
     expect(code).toContain('function g(q){q=q+1;return q}');
     assertHoistedShape(code);
     expect(run(code)).toEqual(run(input));
+  });
+
+  it('adds the shim prologue only to code that reads a shimmed prototype path', () => {
+    expect(finalPass('!function(){log([].slice.call([1,2],1))}();').code).toBe('!function(){log([].slice.call([1,2],1))}();');
+    expect(finalPass('!function(){log(Array.prototype["slice"].call([1,2],1))}();').code.startsWith(shimPrologue())).toBe(true);
+    expect(shimPrologue(new Set())).toBe('');
+    expect(withoutPrologue(`${shimPrologue()}x();`)).toBe('x();');
   });
 
   it('rewrites for-init, for-in and bare declarations without breaking statements', () => {

@@ -19,6 +19,7 @@
  * names are put at its front (`var c,d,a=1` / `for(var c,a=0;…)`). Nothing of the scope runs
  * before it, and with no function declarations nothing needs to come earlier, so every name
  * still exists before any use.
+ * The prologue holds only the shims for prototype paths the code reads (shims.ts).
  * Edits are made with magic-string (removals, comma joins and moves; kept code is never
  * rewritten), so the source map survives and the dialect guard can still name the TypeScript
  * module behind any position.
@@ -26,7 +27,7 @@
 import MagicString, { type SourceMap } from 'magic-string';
 import type { Plugin } from 'rollup';
 import { childNodes, isFunctionNode, parseScript, type AstNode } from './ast.ts';
-import { shimPrologue } from './shims.ts';
+import { shimPrologue, withoutPrologue } from './shims.ts';
 
 export interface FinalPassResult {
   code: string;
@@ -37,8 +38,27 @@ export function finalPass(code: string, sourceName = 'bundle.js'): FinalPassResu
   const ast = parseScript(code);
   const ms = new MagicString(code);
   hoistScope(ast.body, ast.start, new Set(), ms);
-  ms.prepend(shimPrologue());
+  ms.prepend(shimPrologue(prototypePathsRead(ast)));
   return { code: ms.toString(), map: ms.generateMap({ hires: true, source: sourceName, includeContent: false }) };
+}
+
+/** Every `X.prototype.m` the code reads (`X.prototype["m"]` too), e.g. "Array.prototype.slice". */
+function prototypePathsRead(ast: AstNode): Set<string> {
+  const paths = new Set<string>();
+  const nameOf = (member: AstNode): string | undefined => {
+    if (!member.computed && member.property.type === 'Identifier') return member.property.name;
+    if (member.computed && member.property.type === 'Literal' && typeof member.property.value === 'string') return member.property.value;
+    return undefined;
+  };
+  const visit = (node: AstNode): void => {
+    if (node.type === 'MemberExpression' && node.object.type === 'MemberExpression' && node.object.object.type === 'Identifier' && nameOf(node.object) === 'prototype') {
+      const member = nameOf(node);
+      if (member !== undefined) paths.add(`${node.object.object.name}.prototype.${member}`);
+    }
+    for (const child of childNodes(node)) visit(child);
+  };
+  visit(ast);
+  return paths;
 }
 
 /** The rollup output plugin form, placed after terser in `output.plugins`. */
@@ -186,7 +206,7 @@ function remove(ms: MagicString, start: number, end: number): void {
  */
 export function hoistingProblems(code: string): string[] {
   const problems: string[] = [];
-  const body = code.startsWith(shimPrologue()) ? code.slice(shimPrologue().length) : code;
+  const body = withoutPrologue(code);
   // The `for(var …)` inits that are a scope's one declaration (allowed where they are).
   const leadingForInits = new Set<AstNode>();
   const checkScope = (statements: AstNode[]): void => {

@@ -20,9 +20,21 @@ export const PROTOTYPE_SHIMS: readonly PrototypeShim[] = [
   { path: 'Array.prototype.slice', statement: 'Array.prototype.slice=[].slice;' },
 ];
 
-/** The prologue the final pass prepends to every bundle. */
-export function shimPrologue(): string {
-  return PROTOTYPE_SHIMS.map((shim) => shim.statement).join('');
+/**
+ * The prologue the final pass prepends: the shims for the paths the bundle reads (`readPaths`,
+ * e.g. "Array.prototype.slice"), or every shim when not given. A bundle that never reads a
+ * shimmed path does not pay its bytes; the guard accepts a shimmed path only when its shim is
+ * actually in the bundle's prologue.
+ */
+export function shimPrologue(readPaths?: ReadonlySet<string>): string {
+  return PROTOTYPE_SHIMS.filter((shim) => !readPaths || readPaths.has(shim.path)).map((shim) => shim.statement).join('');
+}
+
+/** `code` without the shim statements it starts with (in prologue order). */
+export function withoutPrologue(code: string): string {
+  let rest = code;
+  for (const shim of PROTOTYPE_SHIMS) if (rest.startsWith(shim.statement)) rest = rest.slice(shim.statement.length);
+  return rest;
 }
 
 /** Paths made safe by the prologue, for the guard's prototype rule. */

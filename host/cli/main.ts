@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './registry.ts';
+import { loadCommands } from './registry.ts';
 import { describeError, exitStatusOf, EXIT_CODES } from '../errors.ts';
 
 /** Runs the CLI and returns the exit status (never calls process.exit, so tests can call it). */
@@ -8,7 +8,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('TypeScript firmware and host toolchain for ESP32 sensor nodes running Espruino')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  for (const spec of COMMANDS) {
+  for (const spec of await loadCommands(argv)) {
     const command = program.command(spec.name).description(spec.summary).exitOverride();
     spec.configure(command);
   }

@@ -7,7 +7,7 @@
  * shows where the energy goes, which figures the answer is most sensitive to, and the boot cost
  * per wake at which the battery would last a year.
  */
-import type { CommandSpec } from '../cli/registry.ts';
+import type { CommandSpec } from '../cli/command.ts';
 import { SpruceError } from '../errors.ts';
 import { TWO_AA, type Battery } from '../power/model.ts';
 import { projectApp, worstChangeLatencyS, type Projection } from '../power/project.ts';

@@ -100,6 +100,11 @@ describe('prototype-access', () => {
     expect(errors(code)).toEqual([]);
   });
 
+  it('flags a shimmed read when the bundle lacks the shim', () => {
+    const [v] = errors('var a=Array.prototype.slice.call([1,2],1);');
+    expect(v).toMatchObject({ rule: 'prototype-access', construct: 'Array.prototype.slice' });
+  });
+
   it('does not confuse a local named Array with the global', () => {
     expect(errors('function f(Array){return Array.prototype.map}f({prototype:{}});')).toEqual([]);
   });

@@ -3,7 +3,8 @@
  * `Function.prototype.x` read as undefined (built-ins are found through an instance's type);
  * `[].slice`, `"".charAt`, `f.call` work (ESPRUINO.md section 1). Reads through
  * `Object.prototype` find Object's own built-ins, which Espruino has only a few of.
- * The shim lines the final pass prepends (shims.ts) are the only allowed exceptions.
+ * The shim lines the final pass prepends (shims.ts) are the only allowed exceptions, and only
+ * when the bundle's prologue holds them.
  */
 import { MISSING_MEMBERS } from '../../../espruino/globals.ts';
 import type { AstNode } from '../../ast.ts';
@@ -24,6 +25,8 @@ export function checkPrototypeAccess(ast: AstNode, references: Reference[], code
   const shimNodes = new Set<AstNode>(
     ast.body.filter((s: AstNode) => s.type === 'ExpressionStatement' && shimStatements.has(code.slice(s.start, s.end).replace(/;$/, ''))),
   );
+  // A shimmed path is only safe when its shim really is in this bundle's prologue.
+  const presentShims = new Set(PROTOTYPE_SHIMS.filter((shim) => [...shimNodes].some((s) => code.slice(s.start, s.end).replace(/;$/, '') === shim.statement.replace(/;$/, ''))).map((shim) => shim.path));
   const findings: Finding[] = [];
   for (const ref of references) {
     if (ref.resolved || !(ref.name in INSTANCE_ONLY || ref.name === 'Object')) continue;
@@ -43,7 +46,7 @@ export function checkPrototypeAccess(ast: AstNode, references: Reference[], code
       findings.push(finding('prototype-access', node, path, `Espruino's Object has no ${member} (reading ${path} gives undefined); ${snippet(code, node)}`));
       continue;
     }
-    if (member !== undefined && SHIMMED_PATHS.has(path)) continue;
+    if (member !== undefined && SHIMMED_PATHS.has(path) && presentShims.has(path)) continue;
     if (member !== undefined && (MISSING_MEMBERS[`${ref.name}.prototype`] ?? []).includes(member)) {
       findings.push(finding('prototype-access', node, path, `Espruino has no ${path}`));
       continue;
