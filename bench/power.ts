@@ -8,8 +8,8 @@
  *   stream       baseline: wake every minute, Wi-Fi + MQTT every wake, one signed frame holding the
  *                raw reading (t, h, l, c). Driven in Node with the firmware's own signing and MQTT
  *                session code (firmware/core), since no app streams raw readings.
- *   app          the occupancy app as configured (firmware/apps/occupancy/config.ts), its real
- *                bundle on the virtual board in MQTT mode: class changes within the latency bound,
+ *   app          the occupancy-mqtt app as configured (firmware/apps/occupancy/config.ts and
+ *                occupancy-mqtt/config.ts), its real bundle on the virtual board in MQTT mode: class changes within the latency bound,
  *                summaries batched, the mailbox checked every 6 h.
  *   4-min        the same bundle with the schedule the model says is best for "every change within
  *                5 minutes": a wake every 4 min (periodMs 240000, summaryEvery 15 = hourly), set
@@ -39,6 +39,8 @@ const arg = (name: string, fallback: string) => {
 const BOARD = arg('board', 'esp32');
 const DATE = arg('date', DEFAULT_DAY.date);
 const LATENCY_TARGET_S = 300;
+/** The Wi-Fi build of the occupancy node (the serial-only `occupancy` never turns a radio on). */
+const APP = 'occupancy-mqtt';
 
 interface Row {
   name: string;
@@ -94,11 +96,11 @@ async function main(): Promise<void> {
     if (minute % 360 === 0) log(`  ${label}: simulated hour ${minute / 60}`);
   };
   log('[1/4] app as configured, virtual board');
-  const app = await projectApp({ app: 'occupancy', board: BOARD, battery: TWO_AA, date: DATE, onProgress: progress('app') });
+  const app = await projectApp({ app: APP, board: BOARD, battery: TWO_AA, date: DATE, onProgress: progress('app') });
   log('[2/4] stream every raw reading (baseline)');
   const stream = await streamBaseline(app.bundleBytes);
   log('[3/4] 4-minute wakes, virtual board');
-  const fourMin = await projectApp({ app: 'occupancy', board: BOARD, battery: TWO_AA, date: DATE, mailbox: { periodMs: 240_000, summaryEvery: 15 }, onProgress: progress('4-min') });
+  const fourMin = await projectApp({ app: APP, board: BOARD, battery: TWO_AA, date: DATE, mailbox: { periodMs: 240_000, summaryEvery: 15 }, onProgress: progress('4-min') });
   log('[4/4] 4-minute wakes with light-sleeping sensor waits (modelled on the same run)');
   const lightSleep = { ...fourMin, energy: energy(fourMin.figures, { ...fourMin.counts, waitsInLightSleep: true }, TWO_AA) };
 

@@ -23,6 +23,7 @@ export interface DataFlags {
   windowLabel?: string;
   bands?: string;
   ignore?: string;
+  innerBlock?: string;
   testGroups?: string;
   test?: string;
   cv?: string;
@@ -44,6 +45,7 @@ export function addDataOptions(command: Command): Command {
     .option('--window-label <mode>', 'label of a window: majority, center, last or pure (drop mixed windows)')
     .option('--bands <a-b,...>', 'FFT bands as bin ranges [a, b), e.g. 1-3,3-6,6-11,11-33')
     .option('--ignore <c1,c2,...>', 'tabular columns that are not features (e.g. a timestamp)')
+    .option('--inner-block <rows>', 'time-ordered rows: the inner CV keeps blocks of this many consecutive rows together (occupancy: 1440, a day)')
     .option('--test-groups <ids>', 'split: these groups (comma or space separated) are the test set')
     .option('--test <csv>', 'split: a separate test file with the same columns')
     .option('--cv <k>', 'split: stratified k-fold cross-validation (fixed seed)');
@@ -96,6 +98,7 @@ export function dataConfigFrom(flags: DataFlags, base?: DataConfig): DataConfig 
     ...(windowLabel ? { windowLabel } : {}),
     ...(bands ? { bands } : {}),
     ...(flags.ignore !== undefined ? { ignore: list(flags.ignore) } : {}),
+    ...(flags.innerBlock !== undefined ? { innerBlock: int(flags.innerBlock, 'inner-block') } : {}),
   };
   if (split) {
     delete config.testGroups;

@@ -36,6 +36,11 @@ export interface DataConfig {
   /** Correlate every pair of the first three channels (series). */
   correlations?: boolean;
   ignore?: string[];
+  /**
+   * Time-ordered rows (tabular/occupancy): the inner CV keeps blocks of this many consecutive
+   * rows together, since neighbouring rows are near copies and random folds would leak.
+   */
+  innerBlock?: number;
   scales?: Record<string, number>;
   testGroups?: string[];
   test?: string;
@@ -131,12 +136,14 @@ function loadRows(config: DataConfig, file: string, scales?: Record<string, numb
     const occupancy = loadOccupancyRows(file, config.label);
     // Rows are minutes in time order, and neighbours are near copies: the inner CV keeps whole
     // days together (blocked folds) instead of dealing minutes at random, which would leak.
-    const set: RowSet = { rows: occupancy.rows, labels: occupancy.labels, groups: occupancy.labels.map((_, i) => `day${Math.floor(i / 1440)}`), lines: occupancy.lines, file };
+    const block = config.innerBlock ?? 1440;
+    const set: RowSet = { rows: occupancy.rows, labels: occupancy.labels, groups: occupancy.labels.map((_, i) => `block${Math.floor(i / block)}`), lines: occupancy.lines, file };
     return { set, names: occupancy.names, spec: { kind: 'occupancy', columns: occupancy.names }, scales: { ...OCCUPANCY_SCALES } };
   }
   if (config.kind === 'table') {
     const table = loadTabular({ file, label: config.label, ignore: config.ignore, scales: scales ?? config.scales });
-    const set: RowSet = { rows: table.rows, labels: table.labels, groups: table.labels.map(() => ''), lines: table.lines, file };
+    const block = config.innerBlock;
+    const set: RowSet = { rows: table.rows, labels: table.labels, groups: table.labels.map((_, i) => (block ? `block${Math.floor(i / block)}` : '')), lines: table.lines, file };
     return { set, names: table.names, spec: { kind: 'table', columns: table.names }, scales: table.scales };
   }
   if (!config.channels || config.channels.length === 0) throw new SpruceError('E_USAGE', 'time-series data needs --channels', { hint: 'pass --channels c1,c2,... (or --kind table for tabular data)', exit: 'USAGE' });

@@ -2,7 +2,9 @@
  * The golden test: the exported activity model runs on the virtual board (the real ES5 bundle,
  * the model file mapped from Storage, Espruino's native helpers) and on the host (the same core
  * code with host natives, then the plain-JS reference kernel) over EVERY held-out window of the
- * activity preset. Features and predictions must be identical on 100% of them.
+ * activity preset. Features and predictions must be identical on 100% of them. On the board,
+ * activity.features computes all the extractor's features, while activity.classify goes the way
+ * every sampled window does (only the model's inputs computed): both paths are checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostNatives } from '../host/espruino/natives.ts';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildApp } from '../host/build/index.ts';
 import { VirtualBoard, type VirtualBoardOptions } from '../host/sim/index.ts';
 import { installBuild } from '../host/sim/install.ts';
+import { AckingHost } from '../host/sim/acking-host.ts';
 import { projectRoot } from '../host/paths.ts';
 import { splitFrame } from '../firmware/core/wire.ts';
 import { parseLut, type LutModel } from '../firmware/core/lut/format.ts';
@@ -26,23 +27,42 @@ export async function buildActivity(): Promise<{ manifestPath: string; cleanup: 
   return { manifestPath: result.manifestPath, cleanup: () => rmSync(out, { recursive: true, force: true }) };
 }
 
-export interface ActivityBoard {
-  board: VirtualBoard;
-  frames: { k: string; d: Record<string, unknown>; seq: number }[];
-  other: string[];
+export interface ActivityFrame {
+  k: string;
+  d: Record<string, unknown>;
+  boot: number;
+  seq: number;
+  /** The exact signed line as printed. */
+  line: string;
+  /** Virtual time it was printed at (one re-offer cycle prints its burst at one instant). */
+  tMs: number;
 }
 
-export function startActivityBoard(manifestPath: string, options: VirtualBoardOptions = {}): ActivityBoard {
+export interface ActivityBoard {
+  board: VirtualBoard;
+  /** Every frame printed, in order (a re-offered frame appears again). */
+  frames: ActivityFrame[];
+  other: string[];
+  /** The bridge stand-in, when started with { ack: true }. */
+  host?: AckingHost;
+}
+
+/**
+ * Installs the activity build and boots it. With `ack: true` a host verifies every frame and
+ * calls ack(boot, seq) in the device as the bridge does; without it nothing is acknowledged.
+ */
+export function startActivityBoard(manifestPath: string, options: VirtualBoardOptions & { ack?: boolean } = {}): ActivityBoard {
   const board = new VirtualBoard(options);
   installBuild(board, manifestPath, { id: DEVICE_ID, key: DEVICE_KEY });
   const result: ActivityBoard = { board, frames: [], other: [] };
+  if (options.ack) result.host = new AckingHost(board, { keys: { [DEVICE_ID]: DEVICE_KEY } });
   let pending = '';
   board.on('output', (text: string) => {
     pending += text;
     const parts = pending.split('\r\n');
     pending = parts.pop() ?? '';
     for (const part of parts) {
-      if (part.startsWith('@s1 ')) result.frames.push(verifyFrame(part));
+      if (part.startsWith('@s1 ')) result.frames.push({ ...verifyFrame(part), line: part, tMs: board.getTimeMs() });
       else if (part.trim() !== '') result.other.push(part);
     }
   });
@@ -50,7 +70,7 @@ export function startActivityBoard(manifestPath: string, options: VirtualBoardOp
   return result;
 }
 
-export function verifyFrame(line: string): { k: string; d: Record<string, unknown>; seq: number } {
+export function verifyFrame(line: string): { k: string; d: Record<string, unknown>; boot: number; seq: number } {
   const frame = splitFrame(line);
   if (!frame) throw new Error(`not a frame: ${line}`);
   const expected = createHmac('sha256', Buffer.from(DEVICE_KEY, 'hex')).update(frame.json, 'latin1').digest();

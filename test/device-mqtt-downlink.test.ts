@@ -43,7 +43,7 @@ describe.skipIf(!hasMosquitto())('downlink mailbox through the virtual board (mo
     expect(third.sleepMs).toBe(120_000);
     expect(board.storage.readString('probe.model')).toBe('LUT\x00\x01\x02');
     await watcher.waitFor(3);
-    await new Promise((r) => setTimeout(r, 100));
+    await watcher.waitAcks(1);
     expect(watcher.acks).toEqual(['{"id":1,"ok":true}']);
     expect(await watcher.retainedCommand()).toBe('');
   });
@@ -59,7 +59,7 @@ describe.skipIf(!hasMosquitto())('downlink mailbox through the virtual board (mo
     await board.runUntilSleep();
     const last = await board.runUntilSleep();
     await watcher.waitFor(5);
-    await new Promise((r) => setTimeout(r, 100));
+    await watcher.waitAcks(3);
     expect(watcher.acks).toEqual(['{"id":2,"ok":false,"code":"E_DL_RANGE","key":"intervalS"}', '{"id":3,"ok":true}', '{"id":3,"ok":true,"dup":true}']);
     expect(wakes.map((w) => w.applied)).toEqual([0, 0, 1, 0, 0]);
     expect(last.sleepMs).toBe(30_000);

@@ -113,4 +113,21 @@ describe('a wake cycle over flash', () => {
     expect(flash.files[name]).toBeUndefined();
     expect(loadState(flash).state!.torn).toBe(1);
   });
+
+  it('hands torn records to onTorn instead of the wake state (apps without one)', () => {
+    const flash = new MemoryFlash();
+    const boot = beginWake(flash);
+    finishWake(flash, boot, identity, {
+      readings: { t: 2000, h: 4000, c: 500, l: 0, faults: ['bh1750_nak'] },
+      status: { cause: 0, flags: [], free: 1, used: 1, total: 2 },
+    }, withDefaults({}), classify);
+    const name = outboxEntries(flash)[0]!.name;
+    const bytes = flash.files[name]!.bytes;
+    for (let i = 20; i < bytes.length; i++) bytes[i] = 0xff;
+    const counts: number[] = [];
+    expect(pendingFrames(flash, 10, (n) => counts.push(n)).map((p) => p.seq)).toEqual([1, 2]);
+    expect(counts).toEqual([1]);
+    expect(flash.files[name]).toBeUndefined();
+    expect(loadState(flash).state!.torn).toBe(0);
+  });
 });

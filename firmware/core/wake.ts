@@ -71,9 +71,10 @@ export function finishWake(flash: Flash, boot: number, identity: Identity, input
 
 /**
  * Up to `limit` pending frames, oldest first. Torn records are erased and counted in the saved
- * state's `torn` (reported in the next status/summary).
+ * state's `torn` (reported in the next status/summary), or handed to `onTorn` by an app that keeps
+ * no wake state (the activity app runs continuously and counts them in RAM).
  */
-export function pendingFrames(flash: Flash, limit: number): PendingFrame[] {
+export function pendingFrames(flash: Flash, limit: number, onTorn?: (count: number) => void): PendingFrame[] {
   var entries = outboxEntries(flash);
   var out: PendingFrame[] = [];
   var torn = 0;
@@ -82,7 +83,8 @@ export function pendingFrames(flash: Flash, limit: number): PendingFrame[] {
     if (line === null) torn++;
     else out.push({ boot: entries[i].boot, seq: entries[i].seq, line: line });
   }
-  if (torn > 0) {
+  if (torn > 0 && onTorn) onTorn(torn);
+  else if (torn > 0) {
     var loaded = loadState(flash);
     if (loaded.state !== null) {
       loaded.state.torn += torn;

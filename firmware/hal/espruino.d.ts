@@ -97,6 +97,11 @@ declare var ESP32: {
   deepSleep(microseconds: number): void;
   /** 0 normal boot, 2/3 pin (ext0/ext1), 4 timer. */
   getWakeupCause(): number;
+  /**
+   * Light sleep for `ms` milliseconds (ESPRUINO.md section 3): RAM and JS state kept, blocks
+   * until the timer wakes the chip. Optional: check before use (not in every Espruino build).
+   */
+  lightSleep?(ms: number): void;
 };
 
 declare var process: {

@@ -6,9 +6,25 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { SeenSnapshot } from './seen.ts';
-import type { WalEntry } from './wal.ts';
 
 export const SNAPSHOT = 'seen.json';
+
+/** One accepted frame as the log holds it. */
+export interface WalEntry {
+  /** Monotonic across restarts. */
+  id: number;
+  dev: string;
+  boot: number;
+  seq: number;
+  /** Kind, short form. */
+  k: string;
+  /** The exact signed line. */
+  line: string;
+  /** Where it came from (port name, sim, uplink). */
+  src: string;
+  /** When it was received (ms since epoch). */
+  at: number;
+}
 
 /** 'a': a frame accepted; 'p': frames published (ids batched: one record per flush, not per PUBACK). */
 export type WalRecord = ({ t: 'a' } & WalEntry) | { t: 'p'; ids: number[] };

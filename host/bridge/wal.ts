@@ -18,23 +18,10 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpruceError } from '../errors.ts';
 import { SeenState, type SeenSnapshot } from './seen.ts';
-import { SNAPSHOT, encodeRecord, fsyncDir, readSegment, segmentName, writeSnapshot, type WalRecord } from './wal-files.ts';
+import { SNAPSHOT, encodeRecord, fsyncDir, readSegment, segmentName, writeSnapshot, type WalEntry, type WalRecord } from './wal-files.ts';
 
-export interface WalEntry {
-  /** Monotonic across restarts. */
-  id: number;
-  dev: string;
-  boot: number;
-  seq: number;
-  /** Kind, short form. */
-  k: string;
-  /** The exact signed line. */
-  line: string;
-  /** Where it came from (port name, sim, uplink). */
-  src: string;
-  /** When it was received (ms since epoch). */
-  at: number;
-}
+/** The entry type lives with the record format it is written in; re-exported for the log's users. */
+export type { WalEntry };
 
 export interface WalOptions {
   /** Segment size before rotating. */

@@ -3,13 +3,15 @@
  * board and firmware, evaluate expressions and move files — with the packet protocol on 2v25+ and
  * with plain REPL lines on older firmware. Writes honour XON/XOFF from the board.
  *
- * Expressions are always wrapped so the board answers `{"v":value}` or `{"e":"message"}`: a thrown
- * error comes back as a value, never as a half-read `Uncaught` line.
+ * Expressions are always wrapped (answer.ts) so the board answers `{"v":value}` or `{"e":"message"}`:
+ * a thrown error comes back as a value, never as a half-read `Uncaught` line.
  */
 import { SpruceError } from '../errors.ts';
 import { CTRL_C, MAX_PACKET_DATA, PacketType, encodePacket, type Packet } from './packets.ts';
 import { RxDemux } from './rx.ts';
 import { readStorageFile, writeStorageFile } from './files.ts';
+import { unwrapAnswer, wrapExpression } from './answer.ts';
+import type { BoardChannel, Progress } from './channel.ts';
 import { nakError, parseVersion, silenceError, supportsPackets } from './diagnose.ts';
 
 export { parseVersion, supportsPackets } from './diagnose.ts';
@@ -37,13 +39,9 @@ export interface ClientOptions {
   noPackets?: boolean;
 }
 
-export interface Progress {
-  (sentBytes: number, totalBytes: number): void;
-}
-
 let nextMarker = 1;
 
-export class EspruinoClient {
+export class EspruinoClient implements BoardChannel {
   readonly rx = new RxDemux();
   private xoff = false;
   private xonWaiters: Array<() => void> = [];
@@ -164,28 +162,6 @@ export class EspruinoClient {
     return info;
   }
 
-  /** The wrapper that turns any expression into `{"v":...}` or `{"e":"..."}`. */
-  private wrap(expression: string): string {
-    return `(function(){try{return JSON.stringify({v:eval(${JSON.stringify(expression)})})}catch(e){return JSON.stringify({e:String(e&&e.message||e)})}})()`;
-  }
-
-  private unwrap(expression: string, json: string): unknown {
-    let answer: { v?: unknown; e?: string };
-    try {
-      answer = JSON.parse(json);
-    } catch (error) {
-      throw new SpruceError('E_DEVICE_GARBLED', `the board's answer to \`${expression.slice(0, 60)}\` is not JSON: ${JSON.stringify(json.slice(0, 80))}`, {
-        exit: 'DEVICE',
-        hint: 'characters were lost on the line: check the cable and baud rate, then retry',
-        cause: error,
-      });
-    }
-    if (answer.e !== undefined) {
-      throw new SpruceError('E_DEVICE_EVAL', `the board raised an error evaluating \`${expression.slice(0, 60)}\`: ${answer.e}`, { exit: 'DEVICE' });
-    }
-    return answer.v;
-  }
-
   /** Evaluates an expression on the board and returns its JSON value. */
   async eval(expression: string, timeoutMs = this.timeoutMs): Promise<unknown> {
     return this.usePackets ? this.evalPacket(expression, timeoutMs) : this.evalLine(expression, timeoutMs);
@@ -197,7 +173,7 @@ export class EspruinoClient {
     const open = `<S${id}>`;
     const close = `</S${id}>`;
     // The markers are concatenated on the board, so an echo of this line can never match them.
-    const line = `\x10print("<S"+${JSON.stringify(id)}+">"+${this.wrap(expression)}+"</S"+${JSON.stringify(id)}+">")\n`;
+    const line = `\x10print("<S"+${JSON.stringify(id)}+">"+${wrapExpression(expression)}+"</S"+${JSON.stringify(id)}+">")\n`;
     let seen = '';
     let cancel = () => {};
     const answer = new Promise<string>((resolve, reject) => {
@@ -227,7 +203,7 @@ export class EspruinoClient {
       cancel();
       throw error;
     }
-    return this.unwrap(expression, await answer);
+    return unwrapAnswer(expression, await answer);
   }
 
   /** Waits for one packet of a type (or a NAK), with a timeout. */
@@ -261,7 +237,7 @@ export class EspruinoClient {
   }
 
   private async evalPacket(expression: string, timeoutMs: number): Promise<unknown> {
-    const code = this.wrap(expression);
+    const code = wrapExpression(expression);
     if (code.length > MAX_PACKET_DATA) return this.evalLine(expression, timeoutMs);
     const controller = new AbortController();
     const response = this.nextPacket(PacketType.RESPONSE, timeoutMs, `EVAL \`${expression.slice(0, 60)}\``, controller.signal);
@@ -283,7 +259,7 @@ export class EspruinoClient {
     if (typeof inner !== 'string') {
       throw new SpruceError('E_DEVICE_GARBLED', `unexpected RESPONSE to EVAL: ${JSON.stringify(packet.data.toString('latin1').slice(0, 80))}`, { exit: 'DEVICE' });
     }
-    return this.unwrap(expression, inner);
+    return unwrapAnswer(expression, inner);
   }
 
   /** Sends one packet and waits for its ACK; retries on NAK up to `retries` times. */
@@ -325,7 +301,6 @@ export class EspruinoClient {
     }
   }
 
-  /** Writes a whole Storage file. Packet protocol when available, else chunked Storage.write lines. */
   /** Writes a whole Storage file. Packet protocol when available, else chunked Storage.write lines. */
   writeFile(name: string, data: Buffer, progress?: Progress): Promise<void> {
     return writeStorageFile(this, name, data, progress);

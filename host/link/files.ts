@@ -1,16 +1,16 @@
 /**
- * Moving Storage files to and from a board over an EspruinoClient: FILE_SEND/DATA and FILE_RECV
+ * Moving Storage files to and from a board over a BoardChannel (an EspruinoClient): FILE_SEND/DATA and FILE_RECV
  * packets on 2v25+, and on older firmware `Storage.write(name, atob(...), offset, size)` lines —
  * the fallback the stock tools use — with every line answered before the next goes out.
  */
 import { SpruceError } from '../errors.ts';
-import type { EspruinoClient, Progress } from './espruino.ts';
+import type { BoardChannel, Progress } from './channel.ts';
 import { PacketType, type Packet } from './packets.ts';
 
 /** Bytes per fallback line: 768 bytes become 1024 base64 characters. */
 const LINE_CHUNK = 768;
 
-export async function writeStorageFile(client: EspruinoClient, name: string, data: Buffer, progress?: Progress): Promise<void> {
+export async function writeStorageFile(client: BoardChannel, name: string, data: Buffer, progress?: Progress): Promise<void> {
   if (client.usePackets) {
     await client.sendPacket(PacketType.FILE_SEND, JSON.stringify({ fn: name, s: data.length }), `FILE_SEND ${name}`, 0);
     progress?.(0, data.length);
@@ -31,7 +31,7 @@ export async function writeStorageFile(client: EspruinoClient, name: string, dat
   }
 }
 
-export async function readStorageFile(client: EspruinoClient, name: string): Promise<Buffer> {
+export async function readStorageFile(client: BoardChannel, name: string): Promise<Buffer> {
   if (!client.usePackets) {
     const size = (await client.evalLine(`(require("Storage").read(${JSON.stringify(name)})||"").length`)) as number;
     const parts: Buffer[] = [];

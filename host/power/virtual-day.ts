@@ -49,6 +49,8 @@ export interface VirtualDayResult {
   /** Frames still in the outbox at the end of the day, and by kind (outbox files are sp.o<kind>...). */
   leftInOutbox: number;
   leftByKind: Record<string, number>;
+  /** The (kind, boot) of each frame left, oldest first. */
+  left: { kind: string; boot: number }[];
   /**
    * The device's label (rebuilt from its class-change frames) against the dataset's ground truth
    * at each wake after the first classification: how well this schedule still classifies.
@@ -176,6 +178,11 @@ export async function runVirtualDay(o: VirtualDayOptions): Promise<VirtualDayRes
       leftInOutbox: board.storage.list().filter((n: string) => n.startsWith('sp.o')).length,
       leftByKind: board.storage.list().filter((n: string) => n.startsWith('sp.o')).reduce((acc: Record<string, number>, n: string) => ({ ...acc, [n.charAt(4)]: (acc[n.charAt(4)] ?? 0) + 1 }), {}),
       agreement: agreement(truthAt, labelFrom),
+      left: board.storage
+        .list()
+        .filter((n: string) => n.startsWith('sp.o'))
+        .map((n: string) => ({ kind: n.charAt(4), boot: Number(n.slice(5, n.indexOf('_'))) }))
+        .sort((a: { boot: number }, b: { boot: number }) => a.boot - b.boot),
       bootMsPerWake,
       warnings: board.warnings.slice(0, 10),
     };

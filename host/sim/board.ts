@@ -17,34 +17,22 @@ import { loadBoard, type Board } from '../boards.ts';
 import { SpruceError } from '../errors.ts';
 import { BoardIo } from './board-io.ts';
 import { VirtualClock } from './clock.ts';
-import { BoardHalt, DeviceSession, isScriptTimeout } from './device/session.ts';
+import { BoardHalt, isScriptTimeout, type BoardPort, type CostModel, type ModuleFactory } from './port.ts';
+import type { DeviceSession } from './device/session.ts';
+import { startSession } from './device/start.ts';
 import { formatUncaught } from './format.ts';
 import { Meter, type MeterReading } from './meter.ts';
-import type { ModuleFactory } from './modules/index.ts';
 import { compileCached } from './sandbox.ts';
 import { defaultSensors, type SensorOptions } from './sensors/index.ts';
 import { I2CBus } from './sensors/i2c-bus.ts';
 import { FlashStorage, PowerLoss, bytesOf } from './storage.ts';
-import { runFor, runUntilSleep, runWakes, type RunControl } from './scheduler.ts';
-import { installBuild } from './install.ts';
+import { runFor, runUntilSleep, runWakes, type BoardState, type RunControl, type RunnableBoard, type WakeResult } from './scheduler.ts';
+import { installBuild, type InstallInput, type InstallTarget } from './install.ts';
 import type { BuildManifest } from '../build/manifest.ts';
 
-/** What an app install puts in Storage. */
-export interface InstallInput {
-  /** The bundle's exact text: written as .bootcde. */
-  bundle: string;
-  /** Extra Storage files (name -> content). */
-  files?: Record<string, string | Uint8Array>;
-}
-
-/** Simulated durations of operations that have no JS-visible timer (ms of virtual time). */
-export interface CostModel {
-  /** From wake (or reset) to the first line of boot code: ROM, bootloader, Espruino init. */
-  bootMs: number;
-  sha256Ms: number;
-  flashWriteMsPerKb: number;
-  compactMs: number;
-}
+// These types live with the code that uses them (the device port, the scheduler, the installer);
+// re-exported here, where users of the board have always found them.
+export type { BoardState, CostModel, InstallInput, WakeResult };
 
 export const DEFAULT_COSTS: CostModel = { bootMs: 250, sha256Ms: 0.2, flashWriteMsPerKb: 5, compactMs: 200 };
 
@@ -65,19 +53,6 @@ export interface VirtualBoardOptions {
   scriptTimeoutMs?: number;
 }
 
-export interface WakeResult {
-  /** The wake-up cause the boot saw (0 power-on/reset, 4 timer, 2 pin). */
-  cause: number;
-  /** Requested deep-sleep length (ms), or undefined if the board did not sleep. */
-  sleepMs: number | undefined;
-  /** From wake to deep sleep (or to the stop), including the boot cost. */
-  awakeMs: number;
-  /** Why this wake ended. */
-  ended: 'sleep' | 'idle' | 'limit' | 'powerloss' | 'watchdog';
-}
-
-export type BoardState = 'off' | 'awake' | 'asleep';
-
 const OUTPUT_LOG_LIMIT = 64 * 1024;
 
 /** An exception that reached the top of code passed to evaluate(). */
@@ -88,7 +63,7 @@ export class DeviceException extends Error {
   }
 }
 
-export class VirtualBoard extends EventEmitter {
+export class VirtualBoard extends EventEmitter implements BoardPort, RunnableBoard, InstallTarget {
   readonly board: Board;
   readonly clock: VirtualClock;
   readonly storage: FlashStorage;
@@ -181,7 +156,7 @@ export class VirtualBoard extends EventEmitter {
       this.emit('wake', { cause });
     }
     if (options.chargeBootCost ?? true) this.clock.advanceBy(this.costs.bootMs);
-    const session = new DeviceSession(this);
+    const session = startSession(this);
     this.session = session;
     this.emit('boot', { cause });
     for (const name of options.bootFiles ?? ['.boot0', '.boot1', '.boot2', '.boot3', '.bootcde']) {

@@ -6,7 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readBuildManifestFile, type BuildManifest } from '../build/manifest.ts';
-import type { VirtualBoard } from './board.ts';
+
+/** What an app install puts in Storage. */
+export interface InstallInput {
+  /** The bundle's exact text: written as .bootcde. */
+  bundle: string;
+  /** Extra Storage files (name -> content). */
+  files?: Record<string, string | Uint8Array>;
+}
+
+/** Anything that installs an app as the flasher would (a VirtualBoard). */
+export interface InstallTarget {
+  install(app: InstallInput): void;
+}
 
 /** The Storage file the firmware reads its identity from (firmware/hal/device.ts). */
 export const DEVICE_FILE = 'spruce.dev';
@@ -16,7 +28,7 @@ export function deviceFile(id: string, key: string): string {
 }
 
 /** Installs a build by its manifest file; returns the manifest. */
-export function installBuild(board: VirtualBoard, manifestFile: string, identity?: { id: string; key: string }): BuildManifest {
+export function installBuild(board: InstallTarget, manifestFile: string, identity?: { id: string; key: string }): BuildManifest {
   const manifest = readBuildManifestFile(manifestFile);
   const bundle = readFileSync(join(dirname(manifestFile), manifest.bundle), 'latin1');
   const files: Record<string, string | Uint8Array> = {};

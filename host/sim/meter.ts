@@ -2,13 +2,18 @@
  * Counts what a power estimate needs, in virtual time: wakes, time awake and asleep, and radio
  * on-time. The board marks every power-state change; whoever drives the radio (the virtual
  * Wi-Fi/net modules) calls radioOn()/radioOff(). The radio is forced off when the board sleeps
- * or loses power, as the hardware does.
+ * (light or deep) or loses power, as the hardware does.
+ *
+ * 'lightSleep' is ESP32.lightSleep(ms): RAM kept, the CPU clock-gated, the same wake goes on
+ * afterwards, so coming back from it is not a new wake.
  */
-export type PowerState = 'off' | 'awake' | 'asleep';
+export type PowerState = 'off' | 'awake' | 'lightSleep' | 'asleep';
 
 export interface MeterReading {
   wakes: number;
   awakeMs: number;
+  /** Time in light sleep (inside wakes; not counted in awakeMs). */
+  lightSleepMs: number;
   asleepMs: number;
   offMs: number;
   radioMs: number;
@@ -18,6 +23,7 @@ export interface MeterReading {
 export class Meter {
   wakes = 0;
   awakeMs = 0;
+  lightSleepMs = 0;
   asleepMs = 0;
   offMs = 0;
   radioMs = 0;
@@ -44,6 +50,7 @@ export class Meter {
     const elapsed = t - this.since;
     if (elapsed > 0) {
       if (this.state === 'awake') this.awakeMs += elapsed;
+      else if (this.state === 'lightSleep') this.lightSleepMs += elapsed;
       else if (this.state === 'asleep') this.asleepMs += elapsed;
       else this.offMs += elapsed;
     }
@@ -56,7 +63,7 @@ export class Meter {
 
   setState(state: PowerState): void {
     this.sync();
-    if (state === 'awake' && this.state !== 'awake') this.wakes++;
+    if (state === 'awake' && (this.state === 'asleep' || this.state === 'off')) this.wakes++;
     if (state !== 'awake') this.radioOff();
     this.state = state;
   }
@@ -79,6 +86,7 @@ export class Meter {
     return {
       wakes: this.wakes,
       awakeMs: this.awakeMs,
+      lightSleepMs: this.lightSleepMs,
       asleepMs: this.asleepMs,
       offMs: this.offMs,
       radioMs: this.radioMs,

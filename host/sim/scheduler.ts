@@ -15,9 +15,46 @@
  */
 import vm from 'node:vm';
 import { SpruceError } from '../errors.ts';
-import type { VirtualBoard, WakeResult } from './board.ts';
-import { isScriptTimeout, type DeviceSession } from './device/session.ts';
-import type { MeterReading } from './meter.ts';
+import type { VirtualClock } from './clock.ts';
+import { isScriptTimeout } from './port.ts';
+import type { DeviceSession } from './device/session.ts';
+import type { Meter, MeterReading, PowerState } from './meter.ts';
+
+export type BoardState = PowerState;
+
+export interface WakeResult {
+  /** The wake-up cause the boot saw (0 power-on/reset, 4 timer, 2 pin). */
+  cause: number;
+  /** Requested deep-sleep length (ms), or undefined if the board did not sleep. */
+  sleepMs: number | undefined;
+  /** From wake to deep sleep (or to the stop), including the boot cost. */
+  awakeMs: number;
+  /** Why this wake ended. */
+  ended: 'sleep' | 'idle' | 'limit' | 'powerloss' | 'watchdog';
+}
+
+/**
+ * What the loop drives: the board's power state, clock and run queue, and the few actions a run
+ * takes (boot, finish a restart, watchdog reset). VirtualBoard implements it and calls in here.
+ */
+export interface RunnableBoard {
+  readonly state: BoardState;
+  readonly clock: VirtualClock;
+  readonly meter: Meter;
+  readonly control: RunControl;
+  readonly session: DeviceSession | undefined;
+  readonly wakeCause: number;
+  readonly wakeAtMs: number | undefined;
+  readonly wokeAtMs: number;
+  readonly scriptTimeoutMs: number;
+  /** True while a burst runs: nested evaluations need no own timeout. */
+  bursting: boolean;
+  boot(cause?: number): void;
+  afterFirmware(): void;
+  watchdogReset(reason: string): void;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
 
 export interface QueuedEvent {
   /** A host function to run instead of calling `fn` (e.g. emitting an E.on event). */
@@ -78,7 +115,7 @@ interface Progress {
 type Step = 'ran' | 'idle' | 'limit' | 'watchdog' | 'wait' | 'pace' | 'off' | 'end' | 'nowake';
 
 /** One synchronous step towards the goal. */
-function step(board: VirtualBoard, goal: Goal, progress: Progress): Step {
+function step(board: RunnableBoard, goal: Goal, progress: Progress): Step {
   const first = progress.steps++ === 0;
   if (progress.ends >= goal.stopAfterEnds) return 'end';
   if (board.state === 'off') {
@@ -138,7 +175,7 @@ function step(board: VirtualBoard, goal: Goal, progress: Progress): Step {
 let burstContext: vm.Context | undefined;
 const burstScript = new vm.Script('while (step()) {}', { filename: 'spruce-sim-burst.js' });
 
-function burst(board: VirtualBoard, goal: Goal, progress: Progress): Step {
+function burst(board: RunnableBoard, goal: Goal, progress: Progress): Step {
   let result: Step = 'ran';
   const started = performance.now();
   const startSteps = progress.steps;
@@ -163,7 +200,7 @@ function burst(board: VirtualBoard, goal: Goal, progress: Progress): Step {
 }
 
 /** Drives the board towards a goal; returns why it stopped. */
-async function drive(board: VirtualBoard, goal: Goal): Promise<Step> {
+async function drive(board: RunnableBoard, goal: Goal): Promise<Step> {
   const progress: Progress = { steps: 0, ends: 0 };
   const onEnd = () => {
     progress.ends++;
@@ -204,7 +241,7 @@ async function drive(board: VirtualBoard, goal: Goal): Promise<Step> {
   }
 }
 
-function endedOf(board: VirtualBoard, result: Step): WakeResult['ended'] {
+function endedOf(board: RunnableBoard, result: Step): WakeResult['ended'] {
   if (board.state === 'asleep') return 'sleep';
   if (board.state === 'off') return board.session?.halted === 'watchdog' ? 'watchdog' : 'powerloss';
   if (result === 'idle' || result === 'limit') return result;
@@ -212,7 +249,7 @@ function endedOf(board: VirtualBoard, result: Step): WakeResult['ended'] {
 }
 
 /** The awake part of a wake, up to virtual time limitMs (used by the real-time console driver). */
-export async function runAwake(board: VirtualBoard, limitMs: number, speed?: number): Promise<WakeResult['ended']> {
+export async function runAwake(board: RunnableBoard, limitMs: number, speed?: number): Promise<WakeResult['ended']> {
   if (board.state !== 'awake') return endedOf(board, 'end');
   const result = await drive(board, { untilMs: limitMs, maxAwakeMs: Infinity, stopAfterEnds: 1, wakeFromSleep: false, bootWhenOff: 'never', speed });
   return endedOf(board, result);
@@ -224,7 +261,7 @@ export async function runAwake(board: VirtualBoard, limitMs: number, speed?: num
  * with the board awake and nothing scheduled ('idle') or after maxMs of awake time ('limit').
  */
 export async function runWakes(
-  board: VirtualBoard,
+  board: RunnableBoard,
   n: number,
   options: { speed?: number; maxMs?: number; onWake?: (result: WakeResult, index: number) => void } = {},
 ): Promise<WakeResult[]> {
@@ -267,13 +304,13 @@ export async function runWakes(
 }
 
 /** One wake (see runWakes). */
-export async function runUntilSleep(board: VirtualBoard, options: { maxMs?: number; speed?: number } = {}): Promise<WakeResult> {
+export async function runUntilSleep(board: RunnableBoard, options: { maxMs?: number; speed?: number } = {}): Promise<WakeResult> {
   const results = await runWakes(board, 1, options);
   return results[0] ?? { cause: board.wakeCause, sleepMs: undefined, awakeMs: 0, ended: 'sleep' };
 }
 
 /** Runs the board for a span of virtual time, through as many wakes and sleeps as happen. */
-export async function runFor(board: VirtualBoard, span: { hours?: number; minutes?: number; ms?: number; speed?: number }): Promise<MeterReading> {
+export async function runFor(board: RunnableBoard, span: { hours?: number; minutes?: number; ms?: number; speed?: number }): Promise<MeterReading> {
   const ms = (span.hours ?? 0) * 3_600_000 + (span.minutes ?? 0) * 60_000 + (span.ms ?? 0);
   const end = board.clock.nowMs + ms;
   await drive(board, { untilMs: end, maxAwakeMs: Infinity, stopAfterEnds: Infinity, wakeFromSleep: true, bootWhenOff: 'always', speed: span.speed });

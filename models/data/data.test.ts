@@ -130,6 +130,13 @@ describe('splits', () => {
     expect(thrown(() => prepare({ ...base, testGroups: ['s9'] })).message).toContain('s9');
   });
 
+  it('keeps blocks of consecutive rows together for the inner CV of time-ordered tables', () => {
+    const path = file('ordered.csv', 'x,label\n1,a\n2,b\n3,a\n4,b\n5,a\n');
+    const prepared = prepare({ kind: 'table', data: path, label: 'label', cv: 2, innerBlock: 2 });
+    expect(prepared.train.groups).toEqual(['block0', 'block0', 'block1', 'block1', 'block2']);
+    expect(prepare({ kind: 'table', data: path, label: 'label', cv: 2 }).train.groups.every((g) => g === '')).toBe(true);
+  });
+
   it('reports a test class that has no training rows, with its line', () => {
     const train = file('tr.csv', 'x,label\n1,a\n2,b\n3,a\n');
     const test = file('te.csv', 'x,label\n1,a\n2,c\n');

@@ -126,6 +126,15 @@ export class Watcher {
     });
   }
 
+  /** Resolves once `count` acks have arrived (the device published them before its session ended). */
+  async waitAcks(count: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.acks.length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${this.acks.length} of ${count} acks arrived`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Publishes a retained command to the device's mailbox, as a host would. */
   async command(payload: string): Promise<void> {
     await this.client.publishAsync(`spruce/${DEV}/down`, payload, { qos: 1, retain: true });
@@ -137,7 +146,9 @@ export class Watcher {
     let got = '';
     probe.on('message', (_t, p) => (got = p.toString('latin1')));
     await probe.subscribeAsync(`spruce/${DEV}/down`, { qos: 1 });
-    await new Promise((r) => setTimeout(r, 150));
+    // Barrier: the broker sends a retained message right after the SUBACK, so it is in before the
+    // PUBACK of a publish made now (one connection delivers in order).
+    await probe.publishAsync(`spruce/${DEV}/barrier`, '', { qos: 1 });
     await probe.endAsync();
     return got;
   }

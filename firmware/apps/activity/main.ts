@@ -1,57 +1,96 @@
 /**
  * The activity node: a wrist-worn MPU-6050 sampled at 50 Hz into preallocated windows; every
  * 0.64 s the window's features go through the LUT model (activity.lut in Storage, mapped from
- * flash). Telemetry is signed frames on the console: a status frame at start, a class frame
- * when the activity changes (debounced), a summary of decisions every minute, and an error
- * frame when the sensor stops answering. The board stays awake (continuous sampling).
+ * flash). Telemetry is signed frames: a status frame at start, a class frame when the activity
+ * changes (debounced), a summary of decisions every minute, and an error frame when the sensor
+ * stops answering. The board stays awake (continuous sampling).
+ *
+ * Durable like the occupancy app (firmware/core/outbox.md): every frame is signed and put in the
+ * Storage outbox BEFORE it is printed, and leaves it only when the host calls the global
+ * `ack(boot, seq)` (hal/uplink.ts). Frames still unacknowledged are offered again every
+ * `offerEvery` windows, a bounded few at a time, and at start (after a power cut or reset).
  *
  * REPL hooks (global `activity`): features(ax, ay, az, mag) and classify(ax, ay, az, mag) on one
  * window of samples — for checking a board against the host model (test/activity-*.test.ts).
  */
 import { asciiJson, formatFrame } from '../../core/wire';
-import { hmacSigner, type HmacSigner } from '../../core/hmac';
+import { hmacSigner } from '../../core/hmac';
 import { nextBoot } from '../../core/boot';
+import { outboxAck, outboxPut } from '../../core/outbox';
+import { pendingFrames, type PendingFrame } from '../../core/wake';
 import { loadLutModel } from '../../core/lut/runtime';
 import { boardI2cPins } from '../../hal/board';
 import { deviceSha256 } from '../../hal/crypto';
 import { readDeviceIdentity } from '../../hal/device';
-import { deviceFlash } from '../../hal/storage';
+import { compactIfLow, deviceFlash } from '../../hal/storage';
 import { deviceModelEnvironment } from '../../hal/lut';
+import { serialUplink } from '../../hal/uplink';
 import { mpu6050Read, mpu6050Start } from './mpu6050';
 import { createTracker, type TrackerEvent } from './tracker';
 import { ACTIVITY_CONFIG } from './config';
 import { FEATURE_INDEX, LABELS, MODEL_FILE, MODEL_HASH, SPEC } from './model.gen';
 
-var seq = 0;
-
-function sender(dev: string, boot: number, signer: HmacSigner): (k: string, d: any) => void {
-  return function (k: string, d: any): void {
-    var json = asciiJson({ dev: dev, boot: boot, seq: seq++, k: k, d: d });
-    print(formatFrame(json, signer.signHex(json)));
-  };
-}
+function noop(): void {}
 
 function start(): void {
   var flash = deviceFlash();
   var sha256 = deviceSha256();
   if (sha256 === null) {
-    print('spruce: E_NO_SHA256 no crypto.SHA256 in this Espruino build, cannot sign: flash the ESP32 build');
+    // Short stable codes (bytes are JsVars); README.md gives each fix.
+    print('spruce: E_NO_SHA256 no crypto.SHA256');
     return;
   }
   var device = readDeviceIdentity(flash);
   if (!device.ok) {
-    print('spruce: ' + device.code + ' spruce.dev must be {"id","key"}: provision the board');
+    print('spruce: ' + device.code + ' provision spruce.dev');
     return;
   }
   var env = deviceModelEnvironment();
   if (env === null) return;
   var model = loadLutModel(env.natives, env.read(MODEL_FILE), MODEL_FILE, MODEL_HASH);
   if (!model.ok) {
-    print('spruce: ' + model.code + ' ' + model.detail + ': install the app with its model (spruce flash --app activity)');
+    print('spruce: ' + model.code + ' ' + model.detail);
     return;
   }
+  // The boot counter rises before anything is sent with its value (core/boot.ts), so a
+  // (boot, seq) that reached the wire is never reused after a reset or power cut.
   var boot = nextBoot(flash);
-  var send = sender(device.id, boot, hmacSigner(sha256, device.key));
+  var dev = device.id;
+  var signer = hmacSigner(sha256, device.key);
+  var seq = 0;
+  /** Outbox counters since start: frames dropped because it was full, torn records erased. */
+  var drops = 0;
+  var torn = 0;
+  /** Frames of this boot below this seq were printed before the last cycle: due for a re-offer. */
+  var offeredBelow = 0;
+  function removeFrame(ackBoot: number, ackSeq: number): boolean {
+    return outboxAck(flash, ackBoot, ackSeq);
+  }
+  // Defines the global ack(boot, seq) now, so frames of an earlier boot can be acknowledged too.
+  var uplink = serialUplink(ACTIVITY_CONFIG.ackWindowMs, removeFrame);
+  function send(k: string, d: any): void {
+    var json = asciiJson({ dev: dev, boot: boot, seq: seq, k: k, d: d });
+    var line = formatFrame(json, signer.signHex(json));
+    drops += outboxPut(flash, k, boot, seq, line, ACTIVITY_CONFIG.outboxMax);
+    uplink.send([{ boot: boot, seq: seq++, line: line }], removeFrame, noop);
+  }
+  function countTorn(count: number): void {
+    torn += count;
+  }
+  // Offers again what is still pending and was printed before the previous cycle (a frame just
+  // printed is most likely being acknowledged right now), oldest first, at most sendPerCycle.
+  function reoffer(): void {
+    var pending = pendingFrames(flash, ACTIVITY_CONFIG.sendPerCycle, countTorn);
+    var due: PendingFrame[] = [];
+    for (var i = 0; i < pending.length; i++) {
+      if (pending[i].boot !== boot || pending[i].seq < offeredBelow) due.push(pending[i]);
+    }
+    offeredBelow = seq;
+    if (due.length > 0) uplink.send(due, removeFrame, noop);
+    compactIfLow();
+  }
+  reoffer();
+  setInterval(reoffer, (ACTIVITY_CONFIG.offerEvery * ACTIVITY_CONFIG.hop * 1000) / ACTIVITY_CONFIG.rateHz);
   var tracker = createTracker({
     natives: env.natives,
     spec: SPEC,
@@ -86,7 +125,16 @@ function start(): void {
     }
     misses = 0;
     var events: TrackerEvent[] | null = tracker.push(sample[0], sample[1], sample[2]);
-    if (events !== null) for (var i = 0; i < events.length; i++) send(events[i].k, events[i].d);
+    if (events === null) return;
+    for (var i = 0; i < events.length; i++) {
+      var event = events[i];
+      if (event.k === 's') {
+        // Outbox health travels with every summary, as in the occupancy app.
+        (event.d as any).drops = drops;
+        (event.d as any).torn = torn;
+      }
+      send(event.k, event.d);
+    }
   }, 1000 / ACTIVITY_CONFIG.rateHz);
 }
 

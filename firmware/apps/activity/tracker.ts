@@ -27,7 +27,7 @@ export type TrackerEvent = { k: 'c'; d: { c: number; p: number; w: number } } | 
 export interface Tracker {
   /** One sample in milli-g; returns the events this sample completed (usually none). */
   push(x: number, y: number, z: number): TrackerEvent[] | null;
-  /** Features of one window given as channel arrays (ax, ay, az, mag): the REPL/golden hook. */
+  /** All features of one window given as channel arrays (ax, ay, az, mag): the REPL/golden hook. */
   features(windows: ArrayLike<number>[]): Int32Array;
   /** Class of one window given as channel arrays: the REPL/golden hook. */
   classify(windows: ArrayLike<number>[]): number;
@@ -41,7 +41,8 @@ export function createTracker(o: TrackerOptions): Tracker {
   var buffers: Float32Array[] = [];
   for (var c = 0; c < channels; c++) buffers.push(new Float32Array(n));
   var fill = 0;
-  var extractor = createSeriesExtractor(o.natives, o.spec);
+  // Only the model's inputs are computed per window (16 of 47 for the committed model).
+  var extractor = createSeriesExtractor(o.natives, o.spec, o.featureIndex);
   var all = new Int32Array(extractor.names.length);
   var index = new Uint16Array(o.featureIndex.length);
   for (var i = 0; i < o.featureIndex.length; i++) index[i] = o.featureIndex[i];
@@ -101,7 +102,7 @@ export function createTracker(o: TrackerOptions): Tracker {
       return decide(cls);
     },
     features: function (w: ArrayLike<number>[]): Int32Array {
-      extractor.compute(w, all);
+      extractor.compute(w, all, true);
       return all;
     },
     classify: classifyWindows,

@@ -12,3 +12,4 @@ export var CONFIG: StepConfig = {
   sendPerWake: 8,
   ackWindowMs: 300,
 };
+

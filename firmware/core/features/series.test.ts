@@ -77,6 +77,38 @@ describe('series features (one implementation for host and device)', () => {
     expect(Array.from(c)).toEqual(Array.from(a));
   });
 
+  it('computes only the needed features, with the same values as a full computation', () => {
+    const wide: SeriesSpec = { channels: ['a', 'b', 'c'], window: 32, bands: [1, 3, 3, 9, 9, 17], correlations: [0, 1, 0, 2, 1, 2] };
+    const count = seriesFeatureNames(wide).length;
+    let calls = 0;
+    const counting = Object.fromEntries(Object.entries(hostNatives).map(([name, fn]) => [name, (...args: unknown[]) => {
+      calls++;
+      return (fn as (...a: unknown[]) => unknown)(...args);
+    }])) as unknown as typeof hostNatives;
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: -4000, max: 4000 }), { minLength: 32, maxLength: 32 }), { minLength: 3, maxLength: 3 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: count - 1 }), { minLength: 1, maxLength: count }),
+        (windows, needed) => {
+          const full = new Int32Array(count);
+          const subset = new Int32Array(count).fill(-7);
+          createSeriesExtractor(hostNatives, wide).compute(windows, full);
+          const partial = createSeriesExtractor(counting, wide, needed);
+          calls = 0;
+          partial.compute(windows, subset);
+          const subsetCalls = calls;
+          for (const i of needed) expect(subset[i]).toBe(full[i]);
+          // all = true computes everything, as an extractor without `needed` does.
+          calls = 0;
+          partial.compute(windows, subset, true);
+          expect(Array.from(subset)).toEqual(Array.from(full));
+          expect(subsetCalls).toBeLessThanOrEqual(calls);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects windows the FFT cannot take and bands outside the spectrum', () => {
     expect(checkSeriesSpec({ ...spec, window: 50 })).toMatch(/power of two/);
     expect(checkSeriesSpec({ ...spec, bands: [0, 3] })).toMatch(/outside/);

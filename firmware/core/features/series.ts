@@ -68,8 +68,12 @@ export function checkSeriesSpec(spec: SeriesSpec): string {
 
 export interface SeriesExtractor {
   names: string[];
-  /** Fills `out` (length names.length) from one window per channel (each of length spec.window). */
-  compute(windows: ArrayLike<number>[], out: Int32Array): void;
+  /**
+   * Fills `out` (length names.length) from one window per channel (each of length spec.window).
+   * An extractor made with `needed` computes only those entries (the rest keep their old values)
+   * unless `all` is true.
+   */
+  compute(windows: ArrayLike<number>[], out: Int32Array, all?: boolean): void;
 }
 
 /** A 0/1 step map for E.mapInPlace: 0 stays 0, 1..255 become 1 (built once, at start-up). */
@@ -79,7 +83,12 @@ function stepMap(): Uint8Array {
   return map;
 }
 
-export function createSeriesExtractor(natives: Natives, spec: SeriesSpec): SeriesExtractor {
+/**
+ * `needed` (optional): indices of the features a model uses. The device then skips the work for
+ * the others (inverse FFT and crossings, unused bands, energies and correlations); the values it
+ * does compute are the same numbers, from the same operations, as a full computation.
+ */
+export function createSeriesExtractor(natives: Natives, spec: SeriesSpec, needed?: number[]): SeriesExtractor {
   var n = spec.window;
   var re = new Float64Array(n);
   var im = new Float64Array(n);
@@ -95,6 +104,21 @@ export function createSeriesExtractor(natives: Natives, spec: SeriesSpec): Serie
   var crossingOffset = 1 - 1 / (2 * n);
   var bandCount = spec.bands.length / 2;
   var perChannel = CHANNEL_STATS.length + bandCount;
+  // Subset mode (`needed` given): wanted[i] !== 0 when feature i is computed, spectral[c] !== 0
+  // when channel c needs its FFT (a band or its crossings). Worked out once, here.
+  var wanted = new Uint8Array(spec.channels.length * perChannel + spec.correlations.length / 2);
+  var spectral = new Uint8Array(spec.channels.length);
+  if (needed) {
+    for (var w = 0; w < needed.length; w++) {
+      wanted[needed[w]] = 1;
+      var within = needed[w] % perChannel;
+      if (needed[w] < spectral.length * perChannel && within >= CHANNEL_STATS.length - 1) spectral[(needed[w] - within) / perChannel] = 1;
+    }
+  }
+  var everything = true;
+  function want(i: number): boolean {
+    return everything || wanted[i] !== 0;
+  }
 
   function channelFeatures(x: ArrayLike<number>, c: number, out: Int32Array): void {
     var o = c * perChannel;
@@ -110,18 +134,21 @@ export function createSeriesExtractor(natives: Natives, spec: SeriesSpec): Serie
     out[o + 2] = lo;
     out[o + 3] = hi;
     out[o + 4] = hi - lo;
-    out[o + 5] = Math.floor(natives.convolve(x, x, 0) / n);
+    if (want(o + 5)) out[o + 5] = Math.floor(natives.convolve(x, x, 0) / n);
+    if (!everything && spectral[c] === 0) return;
     // Spectrum: forward FFT (divided by N).
     re.set(x as any);
     im.set(zeros);
     natives.FFT(re, im);
     for (var b = 0; b < bandCount; b++) {
+      if (!want(o + CHANNEL_STATS.length + b)) continue;
       var r = re.subarray(spec.bands[2 * b], spec.bands[2 * b + 1]);
       var i = im.subarray(spec.bands[2 * b], spec.bands[2 * b + 1]);
       out[o + CHANNEL_STATS.length + b] = Math.floor(16 * (natives.convolve(r, r, 0) + natives.convolve(i, i, 0)));
     }
     // Mean crossings: remove the mean in the frequency domain, invert, then turn "above the
     // mean" into 0/1 with typed-array stores (truncate, clamp) and a step map.
+    if (!want(o + 6)) return;
     re[0] = crossingOffset;
     im[0] = 0;
     natives.FFT(re, im, true);
@@ -135,10 +162,12 @@ export function createSeriesExtractor(natives: Natives, spec: SeriesSpec): Serie
 
   return {
     names: seriesFeatureNames(spec),
-    compute: function (windows: ArrayLike<number>[], out: Int32Array): void {
+    compute: function (windows: ArrayLike<number>[], out: Int32Array, all?: boolean): void {
+      everything = !needed || all === true;
       for (var c = 0; c < spec.channels.length; c++) channelFeatures(windows[c], c, out);
       var o = spec.channels.length * perChannel;
       for (var p = 0; p < spec.correlations.length; p += 2) {
+        if (!want(o + p / 2)) continue;
         var a = spec.correlations[p];
         var b = spec.correlations[p + 1];
         var denominator = Math.sqrt(variances[a] * variances[b]);

@@ -56,6 +56,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/** Waits (up to 5 s) for what the broker forwards to a watcher; the test then checks it exactly. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !condition(); i++) await new Promise((res) => setTimeout(res, 20));
+}
+
 async function startBroker() {
   const broker = await Aedes.createBroker();
   const server = net.createServer(broker.handle);
@@ -106,12 +111,12 @@ describe('runSession against aedes', () => {
     expect(r).toMatchObject({ ok: true, sent: 10, applied: 1, connects: 1 });
     expect(outbox.frames).toEqual([]);
     expect(mailbox.applied.map((o) => o.settings)).toEqual([{ intervalS: 120 }]);
-    await new Promise((res) => setTimeout(res, 50));
+    await until(() => host.got.length >= 11);
     expect(host.got.filter((m) => m.topic.endsWith('/up')).map((m) => m.payload)).toEqual(outbox.acked.map((k) => `@s1 {"seq":${k.split('/')[1]}} ${'0'.repeat(64)}`));
     expect(host.got.filter((m) => m.topic.endsWith('/ack')).map((m) => m.payload)).toEqual(['{"id":7,"ok":true}']);
     // The mailbox is empty now: a new subscriber gets no retained command.
     const later = await watcher(port, ['spruce/dev-1/down']);
-    await new Promise((res) => setTimeout(res, 50));
+    await later.c.publishAsync('barrier', '', { qos: 1 }); // a retained message would be in before this PUBACK
     expect(later.got).toEqual([]);
   });
 
@@ -144,7 +149,7 @@ describe('runSession against aedes', () => {
     const mailbox = new MemoryMailbox();
     const r = await run(config(port), new MemoryOutbox(), mailbox);
     expect(r).toMatchObject({ ok: true, applied: 0 });
-    await new Promise((res) => setTimeout(res, 50));
+    await until(() => host.got.length >= 1);
     expect(host.got.map((m) => m.payload)).toEqual(['{"id":8,"ok":false,"code":"E_DL_RANGE","key":"intervalS"}']);
   });
 
@@ -156,10 +161,10 @@ describe('runSession against aedes', () => {
     outbox.frames.push({ boot: 1, seq: 0, line: 'x' });
     const r = await run(config(port, { maxPacket: 1024 }), outbox, new MemoryMailbox());
     expect(r).toMatchObject({ ok: true, sent: 1, applied: 0, connects: 1 });
-    await new Promise((res) => setTimeout(res, 50));
+    await until(() => host.got.length >= 1);
     expect(host.got.map((m) => m.payload)).toEqual(['{"id":-1,"ok":false,"code":"E_DL_TOO_BIG"}']);
     const later = await watcher(port, ['spruce/dev-1/down']);
-    await new Promise((res) => setTimeout(res, 50));
+    await later.c.publishAsync('barrier', '', { qos: 1 }); // a retained message would be in before this PUBACK
     expect(later.got).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 import { createNatives } from '../../espruino/natives.ts';
 import { estimateGlobalVars, estimateValueVars } from './memory.ts';
 import type { DeviceSession } from './session.ts';
-import { BoardHalt } from './session.ts';
+import { BoardHalt } from '../port.ts';
 import { bytesOf, PowerLoss } from '../storage.ts';
 
 /** Code costs about 0.1 JsVar per byte (ESPRUINO.md section 2). */

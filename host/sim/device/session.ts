@@ -14,24 +14,10 @@ import { createSandbox, type Realm } from '../sandbox.ts';
 import { formatPrintArgs, formatUncaught } from '../format.ts';
 import { PowerLoss } from '../storage.ts';
 import { ESPRUINO_GLOBALS } from '../../espruino/globals.ts';
-import type { VirtualBoard } from '../board.ts';
-import { installEspruinoObjects } from './espruino.ts';
-import { installHardware } from './hardware.ts';
-import { installRequire } from './require.ts';
+import { BoardHalt, isScriptTimeout, type BoardPort, type HaltReason } from '../port.ts';
 
-export type HaltReason = 'deepsleep' | 'powerloss' | 'restart' | 'watchdog';
-
-/** Thrown through firmware code to stop it: the chip is no longer running JS. */
-export class BoardHalt {
-  constructor(readonly reason: HaltReason) {}
-  toString(): string {
-    return `[board halted: ${this.reason}]`;
-  }
-}
-
-export function isScriptTimeout(error: unknown): boolean {
-  return !!error && typeof error === 'object' && (error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
-}
+// Long-standing import place for these; they live with the port now.
+export { BoardHalt, isScriptTimeout, type HaltReason };
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -50,17 +36,12 @@ export class DeviceSession {
   /** Extra device objects modules or tests may need (e.g. the net helper's sockets). */
   readonly extras = new Map<string, unknown>();
 
-  constructor(readonly board: VirtualBoard) {
+  /** Use startSession() (start.ts): it also installs the Espruino objects, hardware and require(). */
+  constructor(readonly board: BoardPort) {
     const { context, realm } = createSandbox({ nowMs: () => board.getTimeMs() }, `spruce ${board.board.id}`);
     this.context = context;
     this.realm = realm;
-    const g = realm.global;
-    this.installConsoleAndTimers(g);
-    installEspruinoObjects(this, g);
-    installHardware(this, g);
-    installRequire(this, g);
-    // Anything still missing from the list is a device global we do not emulate: leave it absent
-    // so firmware that needs it fails loudly here rather than on the board.
+    this.installConsoleAndTimers(realm.global);
   }
 
   /** Names present right after setup: the memory estimate counts only what firmware adds. */

@@ -5,12 +5,12 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { VirtualBoard } from '../board.ts';
+import type { BoardPort } from '../port.ts';
 import { VirtualNetwork, type NetworkConditions } from './network.ts';
 
-const networks = new WeakMap<VirtualBoard, VirtualNetwork>();
+const networks = new WeakMap<BoardPort, VirtualNetwork>();
 
-export function networkOf(board: VirtualBoard, conditions?: Partial<NetworkConditions>): VirtualNetwork {
+export function networkOf(board: BoardPort, conditions?: Partial<NetworkConditions>): VirtualNetwork {
   let network = networks.get(board);
   if (!network) {
     network = new VirtualNetwork(

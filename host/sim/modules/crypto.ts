@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { bytesOf } from '../storage.ts';
-import type { ModuleContext } from './index.ts';
+import type { ModuleContext } from '../port.ts';
 
 export function createCryptoModule(ctx: ModuleContext): unknown {
   const { realm, session, board } = ctx;

@@ -8,7 +8,8 @@
  * device-network work (host/sim/modules/net.ts and wifi.ts, on the board's VirtualNetwork).
  * An unknown name fails like Espruino: "Module X not found".
  *
- * Rules for a module factory (what the sandbox needs):
+ * Rules for a module factory (what the sandbox needs; ModuleContext is in host/sim/port.ts, and a
+ * module imports it from there, never from this registry, so the registry's arrows run one way):
  * - Call ctx.session.guard() first in every method: it throws once the board has halted (deep
  *   sleep, power loss), so no effect happens after ESP32.deepSleep().
  * - Return objects, arrays, errors and buffers of the SANDBOX realm: ctx.realm.Object/Array/
@@ -20,22 +21,15 @@
  *   race ahead of the real network.
  * - Radio use is metered with ctx.board.meter.radioOn()/radioOff().
  */
-import type { VirtualBoard } from '../board.ts';
-import type { DeviceSession } from '../device/session.ts';
-import type { Realm } from '../sandbox.ts';
+import type { ModuleFactory } from '../port.ts';
 import { createStorageModule } from './storage.ts';
 import { createCryptoModule } from './crypto.ts';
 import { createNetModule } from './net.ts';
 import { createWifiModule } from './wifi.ts';
 import { createTlsModule } from './tls.ts';
 
-export interface ModuleContext {
-  board: VirtualBoard;
-  session: DeviceSession;
-  realm: Realm;
-}
-
-export type ModuleFactory = (ctx: ModuleContext) => unknown;
+// The module contract (what a factory receives) is part of the board's port to the device layer.
+export type { ModuleContext, ModuleFactory } from '../port.ts';
 
 export const BUILTIN_MODULES: Record<string, ModuleFactory> = {
   Storage: createStorageModule,

@@ -3,7 +3,7 @@
  * (host/sim/modules/network.ts), reachable only while the virtual Wi-Fi is associated, with
  * Espruino's socket API (8-bit string data, 'connect'/'data'/'end'/'close'/'error' events).
  */
-import type { ModuleContext } from './index.ts'; // registered in BUILTIN_MODULES there
+import type { ModuleContext } from '../port.ts'; // registered in BUILTIN_MODULES (./index.ts)
 import { networkOf } from './board-network.ts';
 
 export function createNetModule(ctx: ModuleContext): unknown {

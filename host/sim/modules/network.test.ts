@@ -110,7 +110,7 @@ describe('virtual Wi-Fi and net', () => {
       });
     `);
     await board.runUntilSleep();
-    for (let i = 0; i < 50 && echo.closed() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 300 && echo.closed() === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(echo.closed()).toBe(1);
     expect(board.meter.reading().radioMs).toBeLessThan(60_000); // radio off while asleep
   });

@@ -6,10 +6,9 @@
  * A power cut armed with storage.failAfterBytes(n) halts the whole board when it strikes, even
  * if the firmware catches the exception: the chip is off.
  */
-import { BoardHalt } from '../device/session.ts';
+import { BoardHalt, type ModuleContext } from '../port.ts';
 import { StorageFileHandle, type StorageFileMode } from '../storage-file.ts';
 import { bytesOf, PowerLoss, StorageError } from '../storage.ts';
-import type { ModuleContext } from './index.ts';
 
 function latin1(bytes: Uint8Array | undefined): string | undefined {
   return bytes === undefined ? undefined : Buffer.from(bytes).toString('latin1');

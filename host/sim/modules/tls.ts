@@ -3,7 +3,7 @@
  * (the server certificate is checked against the `ca` PEM the firmware passes), through the
  * board's VirtualNetwork, so Wi-Fi, metering and network faults apply as for plain TCP.
  */
-import type { ModuleContext } from './index.ts'; // registered in BUILTIN_MODULES there
+import type { ModuleContext } from '../port.ts'; // registered in BUILTIN_MODULES (./index.ts)
 import { networkOf } from './board-network.ts';
 
 export function createTlsModule(ctx: ModuleContext): unknown {

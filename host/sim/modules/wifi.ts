@@ -4,7 +4,7 @@
  * wrong password is the only error reported, as on the device. Radio time is metered on the
  * board's meter. Take the network down with networkOf(board).setUp(false).
  */
-import type { ModuleContext } from './index.ts'; // registered in BUILTIN_MODULES there
+import type { ModuleContext } from '../port.ts'; // registered in BUILTIN_MODULES (./index.ts)
 import { networkOf } from './board-network.ts';
 
 export function createWifiModule(ctx: ModuleContext): unknown {
