@@ -26,6 +26,12 @@ describe('power model', () => {
     expect(e.total).toBeCloseTo(e.boot + e.bundle + e.work + e.waits + e.radio + e.sleep, 9);
     expect(e.lifeDays).toBeCloseTo(2500 / e.total, 6);
     expect(energy(figures, { ...day, waitsInLightSleep: true }, battery).waits).toBeCloseTo((1440 * 5 * 0.8) / 3600, 6);
+    // Metered light sleep (ESP32.lightSleep on the virtual board) is charged at lightSleepMa and
+    // is not deep sleep: 1440 x 4.9 s light-sleeping + 0.1 s idling.
+    const slept = energy(figures, { ...day, firmwareAwakeMs: 1440 * 100, lightSleepMs: 1440 * 4900 }, battery);
+    expect(slept.waits).toBeCloseTo((1440 * 0.1 * 25 + 1440 * 4.9 * 0.8) / 3600, 6);
+    expect(slept.sleep).toBeCloseTo(e.sleep, 9);
+    expect(slept.lightSleepSPerDay).toBeCloseTo(1440 * 4.9, 6);
   });
 
   it('scales a shorter simulation to a day, and derates the battery', () => {

@@ -7,7 +7,7 @@
  *   per wake:    hwBoot + espruinoInit + bundleBytes x bundleLoadUsPerByte + wakeWork at activeMa
  *                (the interpreter parses the bundle from flash on EVERY wake: deep sleep is a
  *                reboot), plus the firmware's own waits (sensor conversions, metered in virtual
- *                time) at idleMa, or at lightSleepMa when the firmware light-sleeps through them
+ *                time): awake at idleMa, in ESP32.lightSleep (metered separately) at lightSleepMa
  *   per session: wifiConnect + mqttSetup + frames x mqttPerFrame at radioMa; a failed session costs
  *                its metered radio time (usually the Wi-Fi timeout) at radioMa
  *   the rest:    deep sleep at deepSleepMa
@@ -49,8 +49,10 @@ export interface DayCounts {
   wakes: number;
   /** Awake time the firmware itself spent (sensor waits, ack windows), virtual ms, all wakes. */
   firmwareAwakeMs: number;
-  /** True if those waits are spent in light sleep (ESP32.lightSleep) rather than idling. */
+  /** Price those idle waits as if spent in light sleep (a what-if, for firmware that idles). */
   waitsInLightSleep?: boolean;
+  /** Time the firmware spent in ESP32.lightSleep, virtual ms, all wakes (the board's meter). */
+  lightSleepMs?: number;
   /** Radio sessions that delivered, with the frames they carried. */
   sessions: number;
   framesSent: number;
@@ -79,7 +81,9 @@ export interface EnergyBreakdown {
   radio: number;
   total: number;
   averageMa: number;
+  /** CPU on with the radio off (boot, parse, work, idle waits). */
   awakeSPerDay: number;
+  lightSleepSPerDay: number;
   radioSPerDay: number;
   lifeDays: number;
   lifeYears: number;
@@ -116,16 +120,17 @@ export function energy(f: PowerFigures, day: DayCounts, battery: Battery): Energ
   const bundleMs = ((day.bundleBytes * v('bundleLoadUsPerByte')) / 1000) * day.wakes;
   const workMs = v('wakeWorkMs') * day.wakes;
   const waitMs = day.firmwareAwakeMs;
+  const lightMs = day.lightSleepMs ?? 0;
   const radioMs = day.sessions * (v('wifiConnectMs') + v('mqttSetupMs')) + day.framesSent * v('mqttPerFrameMs') + day.failedRadioMs;
   const awakeMs = bootMs + bundleMs + workMs + waitMs;
-  const sleepMs = Math.max(0, day.periodMs - awakeMs - radioMs);
+  const sleepMs = Math.max(0, day.periodMs - awakeMs - lightMs - radioMs);
   const mAh = (ms: number, mA: number) => ((ms * mA) / MS_PER_HOUR) * scale;
   const out = {
     sleep: mAh(sleepMs, v('deepSleepMa')),
     boot: mAh(bootMs, v('activeMa')),
     bundle: mAh(bundleMs, v('activeMa')),
     work: mAh(workMs, v('activeMa')),
-    waits: mAh(waitMs, day.waitsInLightSleep ? v('lightSleepMa') : v('idleMa')),
+    waits: mAh(waitMs, day.waitsInLightSleep ? v('lightSleepMa') : v('idleMa')) + mAh(lightMs, v('lightSleepMa')),
     radio: mAh(radioMs, v('radioMa')),
   };
   const total = out.sleep + out.boot + out.bundle + out.work + out.waits + out.radio;
@@ -136,6 +141,7 @@ export function energy(f: PowerFigures, day: DayCounts, battery: Battery): Energ
     total,
     averageMa: total / 24,
     awakeSPerDay: (awakeMs * scale) / 1000,
+    lightSleepSPerDay: (lightMs * scale) / 1000,
     radioSPerDay: (radioMs * scale) / 1000,
     lifeDays,
     lifeYears: lifeDays / 365,

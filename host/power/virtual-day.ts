@@ -34,7 +34,7 @@ export interface VirtualDayOptions {
 
 export interface VirtualDayResult {
   counts: Omit<DayCounts, 'bundleBytes'>;
-  meter: { wakes: number; awakeMs: number; asleepMs: number; radioMs: number; radioSessions: number };
+  meter: { wakes: number; awakeMs: number; lightSleepMs: number; asleepMs: number; radioMs: number; radioSessions: number };
   wifiAttempts: number;
   wifiConnects: number;
   /** TCP bytes the device wrote / read (MQTT packets, headers included). */
@@ -162,12 +162,14 @@ export async function runVirtualDay(o: VirtualDayOptions): Promise<VirtualDayRes
         // What the firmware itself spent awake (sensor waits, Storage, the session's own waits),
         // without the simulated boot and the radio time, which the model charges separately.
         firmwareAwakeMs: Math.max(0, meter.awakeMs - meter.wakes * bootMsPerWake - meter.radioMs),
+        // ESP32.lightSleep (the occupancy-mqtt sensor wait): metered apart from awakeMs.
+        lightSleepMs: meter.lightSleepMs,
         sessions: network.counters.wifiConnects,
         framesSent: delivered + duplicates,
         failedSessions: failed,
         failedRadioMs: failed * DEFAULT_SESSION.wifiTimeoutMs,
       },
-      meter: { wakes: meter.wakes, awakeMs: meter.awakeMs, asleepMs: meter.asleepMs, radioMs: meter.radioMs, radioSessions: meter.radioSessions },
+      meter: { wakes: meter.wakes, awakeMs: meter.awakeMs, lightSleepMs: meter.lightSleepMs, asleepMs: meter.asleepMs, radioMs: meter.radioMs, radioSessions: meter.radioSessions },
       wifiAttempts: network.counters.wifiAttempts,
       wifiConnects: network.counters.wifiConnects,
       bytesOut: network.counters.bytesOut,

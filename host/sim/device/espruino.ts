@@ -1,6 +1,6 @@
 /**
  * The Espruino objects of the virtual board: E (native helpers, events, watchdog, error flags),
- * ESP32 (deep sleep, wake-up cause) and process (memory estimate, env).
+ * ESP32 (deep sleep, light sleep, wake-up cause) and process (memory estimate, env).
  */
 import { createNatives } from '../../espruino/natives.ts';
 import { estimateGlobalVars, estimateValueVars } from './memory.ts';
@@ -142,6 +142,19 @@ export function installEspruinoObjects(session: DeviceSession, g: Record<string,
     throw new BoardHalt('deepsleep');
   };
   ESP32.getWakeupCause = native(() => board.wakeCause);
+  /**
+   * Light sleep (ESPRUINO.md section 3: `lightSleep(ms)`, keeps RAM): blocks for `ms` of virtual
+   * time metered as light sleep, then the same wake goes on. Nothing runs meanwhile, as on the
+   * chip: timers that fall due during it fire late, in due order, once the calling code returns
+   * to the event loop (the scheduler takes overdue timers first); console input waits likewise.
+   */
+  ESP32.lightSleep = native((ms: unknown) => {
+    const wait = Number(ms);
+    if (!(wait > 0)) return;
+    board.meter.setState('lightSleep');
+    board.clock.advanceBy(wait);
+    board.meter.setState('awake');
+  });
   ESP32.getState = native(() => {
     const memory = estimateMemory(session);
     return realm.toRealm({
