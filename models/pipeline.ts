@@ -61,7 +61,7 @@ function project(rows: Int32Array[], index: number[]): Int32Array[] {
 function chooseFeatures(prepared: Prepared, rows: Int32Array[], labels: Int32Array, classes: number, model: ModelConfig): number[] {
   let index = filterFeatures(prepared.names, model.features);
   if (model.select !== undefined && model.select < index.length) {
-    const quick = trainLut(project(rows, index), labels, classes, { bins: 16, lambdas: [1e-2], innerFolds: 1, maxIterations: 100 });
+    const quick = trainLut(project(rows, index), labels, classes, { bins: 16, lambdas: [1e-2], innerFolds: 1, maxIterations: 100, prior: 'zero' });
     const importance = featureImportance(quick.float);
     const ranked = index.map((featureAt, i) => ({ featureAt, score: importance[i]! })).sort((a, b) => b.score - a.score);
     index = ranked.slice(0, model.select).map((r) => r.featureAt).sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 // `spruce power` end to end: builds an app, runs it on the virtual board against a real broker
 // for simulated time, and prices it with the board's power model. The mqtt-probe app (a session
-// every wake) keeps this quick; the occupancy app's full day is bench/power.ts.
+// every wake) keeps this quick; the occupancy-mqtt app's full day is bench/power.ts.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,6 +30,29 @@ describe('spruce power', () => {
     expect(e.radio).toBeGreaterThan(e.sleep);
     expect(e.lifeDays).toBeCloseTo((3000 * p.battery.usable) / (e.total + (3000 * p.battery.selfDischargePerYear) / 365), 3);
     expect(p.sensitivity.length).toBeGreaterThan(3);
+  }, 120_000);
+
+  it('meters the occupancy-mqtt sensor wait as light sleep and prices it at lightSleepMa', () => {
+    const r = spruce(['power', '--app', 'occupancy-mqtt', '--board', 'esp32', '--hours', '0.5', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p.app).toBe('occupancy-mqtt');
+    // Every wake light-slept through the SCD41 single shot (5 s + margin), none idled through it.
+    expect(p.counts.lightSleepMs).toBeGreaterThanOrEqual(p.run.counts.wakes * 5000);
+    expect(p.run.meter.lightSleepMs).toBe(p.counts.lightSleepMs);
+    expect(p.counts.firmwareAwakeMs).toBeLessThan(p.run.counts.wakes * 5000);
+    const e = p.energy;
+    const lightMah = ((p.counts.lightSleepMs * p.figures.lightSleepMa.value) / 3_600_000) * (86_400_000 / p.counts.periodMs);
+    const idleMah = ((p.counts.firmwareAwakeMs * p.figures.idleMa.value) / 3_600_000) * (86_400_000 / p.counts.periodMs);
+    expect(e.waits).toBeCloseTo(lightMah + idleMah, 6);
+    expect(p.run.wifiConnects).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('says so when a serial-only build never turns Wi-Fi on', () => {
+    const r = spruce(['power', '--app', 'occupancy', '--board', 'esp32', '--hours', '0.25']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('never turned Wi-Fi on');
+    expect(r.stdout).toContain('--app occupancy-mqtt');
   }, 120_000);
 
   it('prints where the energy goes, and refuses bad input with a hint', () => {

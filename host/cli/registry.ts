@@ -6,7 +6,7 @@
  * long-running command does not carry every other command's dependencies in memory, and a
  * problem in one command's module cannot stop another from starting.
  */
-import type { CommandSpec } from './command.ts';
+import type { CommandSpec } from '../commands/command.ts';
 
 type CommandLoader = () => Promise<CommandSpec>;
 

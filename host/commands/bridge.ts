@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { EXIT_CODES, SpruceError, describeError, exitStatusOf } from '../errors.ts';
 import { defaultKeyRegistryPath, loadKeyRegistry } from '../keys.ts';
 import { resolvePreset, readSecret, type PresetName } from '../bridge/presets.ts';

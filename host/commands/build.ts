@@ -7,7 +7,7 @@
  * Every app is attempted; if any fails, the failures are listed and the exit status is 4 (BUILD).
  */
 import { resolve } from 'node:path';
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { loadBoard } from '../boards.ts';
 import { SpruceError, describeError, isSpruceError } from '../errors.ts';
 import { buildApp, listApps, appsDir, formatSizeTable, formatViolation, ESTIMATE_NOTE, type AppBuildResult } from '../build/index.ts';

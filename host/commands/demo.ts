@@ -3,7 +3,7 @@
  * data, into the bridge and an embedded MQTT broker; shows live what arrives and ends with a summary.
  */
 import type { Command } from 'commander';
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { EXIT_CODES, SpruceError } from '../errors.ts';
 import { formatDemoSummary, runDemo } from '../bridge/demo.ts';
 

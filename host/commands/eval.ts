@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { SpruceError } from '../errors.ts';
 import { addDataOptions, dataConfigFrom, type DataFlags } from '../../models/options.ts';
 import { evaluateFolder, loadModelFolder } from '../../models/evaluate.ts';

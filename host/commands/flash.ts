@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { buildApp } from '../build/index.ts';
 import { describeError } from '../errors.ts';
 import { defaultKeyRegistryPath, ensureDeviceKey } from '../keys.ts';

@@ -7,7 +7,7 @@
  * port with any other spruce command (flash while monitoring works).
  */
 import { appendFileSync } from 'node:fs';
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { defaultKeyRegistryPath, loadKeyRegistry } from '../keys.ts';
 import { classifyLine, formatForHuman, formatForJson, LineAssembler } from '../link/monitor.ts';
 import { openLink } from '../link/open.ts';

@@ -2,7 +2,7 @@
  * `spruce ports [--json] [--all]`: the serial ports present, with USB ids, serial numbers and a
  * guess at which are ESP32 boards (from the USB bridges listed in boards/*.json).
  */
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { listPorts, type PortEntry } from '../link/ports.ts';
 
 interface PortsFlags {

@@ -7,7 +7,7 @@
  * shows where the energy goes, which figures the answer is most sensitive to, and the boot cost
  * per wake at which the battery would last a year.
  */
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { SpruceError } from '../errors.ts';
 import { TWO_AA, type Battery } from '../power/model.ts';
 import { projectApp, worstChangeLatencyS, type Projection } from '../power/project.ts';
@@ -39,7 +39,7 @@ export const powerCommand: CommandSpec = {
   summary: 'project battery life for an app on a board from a simulated day, and show where the energy goes',
   configure(command) {
     command
-      .requiredOption('-a, --app <name>', 'app to project (firmware/apps/<name>)')
+      .requiredOption('-a, --app <name>', 'app to project (firmware/apps/<name>; a Wi-Fi node: occupancy-mqtt)')
       .requiredOption('-b, --board <id>', 'board whose power model to use (boards/<id>.json "power")')
       .option('--battery <mAh>', 'battery capacity in mAh', String(TWO_AA.mAh))
       .option('--usable <fraction>', 'fraction of the rated charge usable above the board\'s minimum voltage', String(TWO_AA.usable))
@@ -47,7 +47,7 @@ export const powerCommand: CommandSpec = {
       .option('--period <seconds>', 'wake period, sent to the app through its downlink mailbox')
       .option('--summary-every <wakes>', 'wakes per summary frame, sent through the downlink mailbox')
       .option('--hours <n>', 'simulate only the first n hours and scale to a day (quicker, less representative)')
-      .option('--light-sleep-waits', 'price sensor waits at light-sleep current (what ESP32.lightSleep would give)')
+      .option('--light-sleep-waits', 'price the firmware\'s idle waits at light-sleep current (a what-if for apps that idle; time the app spends in ESP32.lightSleep is always priced so)')
       .option('--json', 'print one machine-readable JSON document on stdout')
       .addHelpText('after', `
 The day runs in virtual time (a few seconds to a minute of real time). Times the virtual board
@@ -56,7 +56,9 @@ its source, and estimates carry a min-max range: the sensitivity table shows wha
 to the answer. Espruino boots and parses the whole bundle from flash on EVERY wake (deep sleep is
 a reboot); with a sensor that needs seconds to measure, the wait for it usually costs even more.
 --period and --summary-every go through the app's downlink mailbox (periodMs, summaryEvery): the
-app must accept those keys, and the first wake still runs on the built-in schedule.`)
+app must accept those keys, and the first wake still runs on the built-in schedule.
+A serial-only build (e.g. occupancy) never turns Wi-Fi on: project a Wi-Fi node with its MQTT
+build (occupancy-mqtt), which also light-sleeps through the sensor wait (metered, not modelled).`)
       .action(async (flags: PowerFlags) => runPower(flags));
   },
 };
@@ -106,15 +108,16 @@ export function formatProjection(p: Projection): string {
   const lines = [
     `spruce power: ${p.app} on ${p.board} — ${p.counts.periodMs < 86_400_000 ? `the first ${num(p.counts.periodMs / 3_600_000, 1)} h of a day, scaled to 24 h` : 'one simulated day'} (${p.day.file} ${p.day.date}) on the virtual board`,
     `  wakes ${r.counts.wakes} · radio sessions ${r.counts.sessions} ok, ${r.counts.failedSessions} failed · frames delivered ${frames || 'none'} · bytes up ${r.bytesOut} · left in outbox ${r.leftInOutbox}`,
-    `  awake with the radio off ${num(e.awakeSPerDay, 0)} s/day · radio on ${num(e.radioSPerDay, 1)} s/day · bundle ${p.bundleBytes} bytes parsed on every wake`,
+    `  awake with the radio off ${num(e.awakeSPerDay, 0)} s/day · light sleep ${num(e.lightSleepSPerDay, 0)} s/day · radio on ${num(e.radioSPerDay, 1)} s/day · bundle ${p.bundleBytes} bytes parsed on every wake`,
     p.mailbox ? `  schedule set through the mailbox: ${JSON.stringify(p.mailbox)}` : '',
+    r.wifiAttempts === 0 ? `  the app never turned Wi-Fi on (a serial-only build?): for a Wi-Fi node project its MQTT build, e.g. --app occupancy-mqtt` : '',
     r.changes.length ? `  class changes: ${r.changes.length}, worst wake-to-broker ${num(worstChangeLatencyS(r), 0)} s (the change itself may precede its wake by one period)` : '',
     '',
     '  where the energy goes            mAh/day   share',
     `    boot (ROM, IDF, Espruino init)  ${num(e.boot, 3).padStart(8)}  ${pct(e.boot, e.total)}   ${f.hwBootMs.value}+${f.espruinoInitMs.value} ms per wake at ${f.activeMa.value} mA`,
     `    bundle parse                    ${num(e.bundle, 3).padStart(8)}  ${pct(e.bundle, e.total)}   ${num((p.bundleBytes * f.bundleLoadUsPerByte.value) / 1000, 0)} ms per wake (${f.bundleLoadUsPerByte.value} us/byte, estimate)`,
     `    app work                        ${num(e.work, 3).padStart(8)}  ${pct(e.work, e.total)}   ${f.wakeWorkMs.value} ms per wake`,
-    `    firmware waits (sensors)        ${num(e.waits, 3).padStart(8)}  ${pct(e.waits, e.total)}   ${num(r.counts.firmwareAwakeMs / Math.max(1, r.counts.wakes), 0)} ms per wake at ${p.waitsInLightSleep ? `${f.lightSleepMa.value} mA (light sleep, modelled)` : `${f.idleMa.value} mA (idle)`}`,
+    `    firmware waits (sensors)        ${num(e.waits, 3).padStart(8)}  ${pct(e.waits, e.total)}   ${num(r.counts.firmwareAwakeMs / Math.max(1, r.counts.wakes), 0)} ms per wake at ${p.waitsInLightSleep ? `${f.lightSleepMa.value} mA (light sleep, modelled)` : `${f.idleMa.value} mA (idle)`} + ${num((p.counts.lightSleepMs ?? 0) / Math.max(1, r.counts.wakes), 0)} ms in ESP32.lightSleep at ${f.lightSleepMa.value} mA`,
     `    radio                           ${num(e.radio, 3).padStart(8)}  ${pct(e.radio, e.total)}   ${f.wifiConnectMs.value}+${f.mqttSetupMs.value} ms per session at ${f.radioMa.value} mA`,
     `    deep sleep                      ${num(e.sleep, 3).padStart(8)}  ${pct(e.sleep, e.total)}   ${f.deepSleepMa.value * 1000} uA`,
     `    total                           ${num(e.total, 3).padStart(8)}         average ${num(e.averageMa, 3)} mA`,

@@ -10,7 +10,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { openLink } from '../link/open.ts';
 import { RxDemux } from '../link/rx.ts';
 import type { Transport } from '../link/transport.ts';

@@ -8,7 +8,7 @@
  * virtual time. Verified frames are acknowledged with ack(boot, seq) like the bridge does
  * (--no-ack to watch the outbox fill). Keys are never printed.
  */
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { SpruceError } from '../errors.ts';
 import { runSim, type SimLine, type SimSummary } from '../sim/run-sim.ts';
 import { serveSimCommand } from '../sim/console/serve-command.ts';

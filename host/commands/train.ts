@@ -6,7 +6,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type { CommandSpec } from '../cli/command.ts';
+import type { CommandSpec } from './command.ts';
 import { SpruceError } from '../errors.ts';
 import { projectRoot } from '../paths.ts';
 import { PRESETS } from '../../models/presets.ts';

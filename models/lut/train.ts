@@ -24,8 +24,11 @@ export interface LutTrainOptions {
   groups?: string[];
   maxIterations?: number;
   seed?: number;
-  /** What L2 shrinks the table toward: zero (default: the steps between bins) or a binned linear model. */
-  prior?: 'linear' | 'zero';
+  /**
+   * What L2 shrinks the table toward: zero (the steps between bins), a binned linear model, or
+   * 'auto' (default): the inner CV chooses between the two along with λ and bins.
+   */
+  prior?: LutPrior | 'auto';
   /** Pair tables for feature interactions (--pairs K), each Q × Q bins (default Q = 4). */
   pairs?: number;
   pairBins?: number;
@@ -40,13 +43,16 @@ export interface PairSpec {
   thresholdsB: Int32Array;
 }
 
+export type LutPrior = 'linear' | 'zero';
+
 export interface TrainedLut {
   thresholds: Int32Array;
   pairs: PairSpec[];
   float: FloatTable;
   quantized: QuantizedTable;
   lambda: number;
-  innerScores: { lambda: number; bins: number; accuracy: number }[];
+  prior: LutPrior;
+  innerScores: { lambda: number; bins: number; prior: LutPrior; accuracy: number }[];
   bytes: Uint8Array;
   model: LutModel;
 }
@@ -164,8 +170,9 @@ export function trainLut(rows: Int32Array[], labels: Int32Array, classes: number
   }
   if (rows.length === 0) throw new SpruceError('E_BAD_DATA', 'no training rows', { hint: 'check the split options', exit: 'BAD_INPUT' });
   const lambdas = options.lambdas.length > 0 ? options.lambdas : DEFAULT_LAMBDAS;
-  const candidates = binChoices.flatMap((bins) => lambdas.map((lambda) => ({ bins, lambda })));
-  const innerScores: { lambda: number; bins: number; accuracy: number }[] = [];
+  const priors: LutPrior[] = options.prior === 'zero' || options.prior === 'linear' ? [options.prior] : ['zero', 'linear'];
+  const candidates = binChoices.flatMap((bins) => priors.flatMap((prior) => lambdas.map((lambda) => ({ bins, prior, lambda }))));
+  const innerScores: { lambda: number; bins: number; prior: LutPrior; accuracy: number }[] = [];
   const total = candidates.length > 1 ? candidates.length * options.innerFolds + 1 : 1;
   let done = 0;
   let chosen = candidates[0]!;
@@ -178,9 +185,9 @@ export function trainLut(rows: Int32Array[], labels: Int32Array, classes: number
       for (let k = 0; k < options.innerFolds; k++) {
         const trainRows = subset(rows, (i) => folds[i] !== k);
         const testRows = subset(rows, (i) => folds[i] === k);
-        options.onProgress?.(done++, total, `inner CV ${candidate.bins} bins λ=${candidate.lambda} fold ${k + 1}/${options.innerFolds}`);
+        options.onProgress?.(done++, total, `inner CV ${candidate.bins} bins ${candidate.prior} prior λ=${candidate.lambda} fold ${k + 1}/${options.innerFolds}`);
         if (testRows.length === 0 || trainRows.length === 0) continue;
-        const fit = fitOnRows(trainRows, Int32Array.from(subset(labels, (i) => folds[i] !== k)), classes, candidate.bins, candidate.lambda, options.maxIterations, options.prior, options.pairs, options.pairBins);
+        const fit = fitOnRows(trainRows, Int32Array.from(subset(labels, (i) => folds[i] !== k)), classes, candidate.bins, candidate.lambda, options.maxIterations, candidate.prior, options.pairs, options.pairBins);
         const predicted = predictFloatRows(fit, testRows);
         const truth = subset(labels, (i) => folds[i] === k);
         truth.forEach((t, i) => { if (t === predicted[i]) correct++; });
@@ -188,16 +195,17 @@ export function trainLut(rows: Int32Array[], labels: Int32Array, classes: number
       }
       innerScores.push({ ...candidate, accuracy: count === 0 ? 0 : correct / count });
     }
-    // Best accuracy; ties go to fewer bins, then to stronger regularisation (the simpler model).
+    // Best accuracy; ties go to fewer bins, then to the linear prior, then to stronger
+    // regularisation (the simpler model).
+    const simpler = (a: (typeof innerScores)[number], b: (typeof innerScores)[number]): boolean =>
+      a.bins !== b.bins ? a.bins < b.bins : a.prior !== b.prior ? a.prior === 'linear' : a.lambda > b.lambda;
     let best = innerScores[0]!;
-    for (const s of innerScores) {
-      if (s.accuracy > best.accuracy || (s.accuracy === best.accuracy && (s.bins < best.bins || (s.bins === best.bins && s.lambda > best.lambda)))) best = s;
-    }
-    chosen = { bins: best.bins, lambda: best.lambda };
+    for (const s of innerScores) if (s.accuracy > best.accuracy || (s.accuracy === best.accuracy && simpler(s, best))) best = s;
+    chosen = { bins: best.bins, prior: best.prior, lambda: best.lambda };
   }
-  const { lambda, bins } = chosen;
-  options.onProgress?.(done++, total, `final fit ${bins} bins λ=${lambda}`);
-  const { thresholds, float, pairs } = fitOnRows(rows, labels, classes, bins, lambda, options.maxIterations, options.prior, options.pairs, options.pairBins);
+  const { lambda, bins, prior } = chosen;
+  options.onProgress?.(done++, total, `final fit ${bins} bins ${prior} prior λ=${lambda}`);
+  const { thresholds, float, pairs } = fitOnRows(rows, labels, classes, bins, lambda, options.maxIterations, prior, options.pairs, options.pairBins);
   const quantized = quantize(float);
   const pairBins = options.pairBins ?? 4;
   const cells = pairBins * pairBins;
@@ -210,7 +218,7 @@ export function trainLut(rows: Int32Array[], labels: Int32Array, classes: number
   const parsed = parseLut(bytes.buffer as ArrayBuffer);
   if (!parsed.ok) throw new SpruceError('E_INTERNAL', `exported model does not parse: ${parsed.detail}`);
   options.onProgress?.(done, total, 'done');
-  return { thresholds, pairs, float, quantized, lambda, innerScores, bytes, model: parsed.model };
+  return { thresholds, pairs, float, quantized, lambda, prior, innerScores, bytes, model: parsed.model };
 }
 
 /** Predictions of the float table (same bins and pairs, no quantization). */
