@@ -6,11 +6,11 @@ const names = getClasses();
 const classes = [...new Set(names)];
 const rows = getNumbers().map((r) => Int32Array.from(r, (v) => Math.round(v * 10)));
 const labels = Int32Array.from(names, (n) => classes.indexOf(n));
-const LAMBDAS = [1e-3, 1e-2, 1e-1, 1];
+const LAMBDAS = (process.env.LAMBDAS ?? '1e-3,1e-2,1e-1,1').split(',').map(Number);
 const configs: Record<string, (tr: Int32Array[], y: Int32Array, te: Int32Array[]) => { p: Int32Array; f?: Int32Array; note?: string }> = {
-  'LR': (tr, y, te) => { const r = logisticRegression(tr, y, te, 3, LAMBDAS.map((l) => l / 10)); return { p: r.predicted, note: r.note }; },
+  'LR': (tr, y, te) => { const r = logisticRegression(tr, y, te, 3, [1e-4, 1e-3, 1e-2, 1e-1]); return { p: r.predicted, note: r.note }; },
 };
-const lutCfg = (o: any) => (tr: Int32Array[], y: Int32Array, te: Int32Array[]) => { const t = trainLut(tr, y, 3, { lambdas: LAMBDAS, innerFolds: 3, ...o }); return { p: predictModelRows(t.model, te), f: predictFloatRows(t, te), note: `${t.model.bins}b λ=${t.lambda}` }; };
+const lutCfg = (o: any) => (tr: Int32Array[], y: Int32Array, te: Int32Array[]) => { const t = trainLut(tr, y, 3, { lambdas: LAMBDAS, innerFolds: 3, ...o }); return { p: predictModelRows(t.model, te), f: predictFloatRows(t, te), note: `${t.model.bins}b ${t.prior[0]} λ=${t.lambda}` }; };
 const which = (process.env.CFG ?? 'cur,lin').split(',');
 if (which.includes('cur')) configs['LUT [8,16] zero'] = lutCfg({ bins: [8, 16], prior: 'zero' });
 if (which.includes('lin')) configs['LUT [8,16] linear'] = lutCfg({ bins: [8, 16], prior: 'linear' });

@@ -33,6 +33,8 @@ export interface ModelMeta {
   columns: number;
   scale: number;
   lambda: number;
+  /** What the L2 shrank the table toward (models/FORMAT.md). */
+  prior: string;
   data: TrainRun['prepared']['config'];
   split: string;
 }
@@ -62,6 +64,7 @@ export function modelMeta(run: TrainRun, name: string, command: string): ModelMe
     columns: m.columns,
     scale: m.scale,
     lambda: run.trained.lambda,
+    prior: run.trained.prior,
     data: run.prepared.config,
     split: run.prepared.split,
   };
@@ -78,6 +81,7 @@ export function metricsJson(run: TrainRun, command: string): object {
     modelBytes: run.trained.bytes.length,
     estimatedDeviceCostUs: run.costUs,
     lambda: run.trained.lambda,
+    prior: run.trained.prior,
     innerCv: run.trained.innerScores,
   };
 }
@@ -90,7 +94,7 @@ function modelCard(run: TrainRun, meta: ModelMeta, command: string): string {
     '',
     `An additive lookup-table classifier (spruce LUT format v${meta.formatVersion}, models/FORMAT.md): ${meta.features.length} features × ${meta.bins} quantile bins, ` +
       `int8 scores per (feature, bin, ${meta.columns === 1 ? 'score column (binary task)' : 'class'}), int16 bias per ${meta.columns === 1 ? 'column' : 'class'}, one scale (${meta.scale.toFixed(3)} units per logit). ` +
-      `Trained as multinomial logistic regression over thermometer-coded bins, ${meta.bins} bins and L2 λ = ${meta.lambda} chosen by ${run.trained.innerScores.length > 1 ? 'inner 3-fold cross-validation (grouped by subject when groups exist)' : 'the single value given'}.`,
+      `Trained as multinomial logistic regression over thermometer-coded bins, ${meta.bins} bins, L2 λ = ${meta.lambda} toward ${meta.prior === 'linear' ? 'a binned linear model' : 'a flat table'}, chosen by ${run.trained.innerScores.length > 1 ? 'inner 3-fold cross-validation (grouped by subject when groups exist)' : 'the single value given'}.`,
     '',
     '## Data',
     `- file: \`${d.data}\`${d.test ? `, test file \`${d.test}\`` : ''} (kind: ${d.kind})`,

@@ -118,6 +118,7 @@ export interface ModelFlags {
   features?: string;
   select?: string;
   pairs?: string;
+  prior?: string;
 }
 
 export function addModelOptions(command: Command): Command {
@@ -127,7 +128,8 @@ export function addModelOptions(command: Command): Command {
     .option('--inner-folds <k>', 'folds of the inner cross-validation (default 3; grouped when --group is given)')
     .option('--features <list>', 'keep only these features (names or globs such as "mag.*")')
     .option('--select <k>', 'keep the k most useful features (ranked by a first fit on the training rows)')
-    .option('--pairs <k>', 'add k pair tables (4×4 bins of two features) for interactions the additive table misses');
+    .option('--pairs <k>', 'add k pair tables (4×4 bins of two features) for interactions the additive table misses')
+    .option('--prior <kind>', 'what L2 shrinks the table toward: zero (a flat table), linear (a binned linear model) or auto, chosen by the inner CV (default auto)');
 }
 
 export function modelConfigFrom(flags: ModelFlags, base?: ModelConfig): ModelConfig {
@@ -139,5 +141,11 @@ export function modelConfigFrom(flags: ModelFlags, base?: ModelConfig): ModelCon
     ...(flags.features !== undefined ? { features: list(flags.features) } : {}),
     ...(flags.select !== undefined ? { select: int(flags.select, 'select') } : {}),
     ...(flags.pairs !== undefined ? { pairs: int(flags.pairs, 'pairs') } : {}),
+    ...(flags.prior !== undefined ? { prior: priorFlag(flags.prior) } : {}),
   };
+}
+
+function priorFlag(value: string): 'zero' | 'linear' | 'auto' {
+  if (value === 'zero' || value === 'linear' || value === 'auto') return value;
+  throw new SpruceError('E_USAGE', `--prior must be zero, linear or auto, not "${value}"`, { hint: 'auto lets the inner cross-validation choose', exit: 'USAGE' });
 }

@@ -20,6 +20,8 @@ export interface ModelConfig {
   select?: number;
   /** Pair tables for feature interactions (4 × 4 cells each). */
   pairs?: number;
+  /** What L2 shrinks the table toward; 'auto' (default) lets the inner CV choose. */
+  prior?: 'zero' | 'linear' | 'auto';
   maxIterations?: number;
 }
 
@@ -78,6 +80,7 @@ function fit(prepared: Prepared, rows: Int32Array[], labels: Int32Array, groups:
     groups: groups.some((g) => g !== '') ? groups : undefined,
     maxIterations: model.maxIterations,
     pairs: model.pairs,
+    prior: model.prior,
     onProgress,
   });
   return { index, trained };

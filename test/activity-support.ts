@@ -3,7 +3,7 @@
  * from app.json) on a virtual board, and rebuild the held-out windows on the host exactly as
  * `spruce train --preset activity` cut them.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +12,11 @@ import { VirtualBoard, type VirtualBoardOptions } from '../host/sim/index.ts';
 import { installBuild } from '../host/sim/install.ts';
 import { AckingHost } from '../host/sim/acking-host.ts';
 import { projectRoot } from '../host/paths.ts';
-import { splitFrame } from '../firmware/core/wire.ts';
 import { parseLut, type LutModel } from '../firmware/core/lut/format.ts';
 import { PRESETS } from '../models/presets.ts';
 import { cutWindows, loadSeries, type SeriesWindow } from '../models/data/series.ts';
 import { resolveDataPath } from '../models/prepare.ts';
+import { onConsoleLine, verifySignedFrame } from './support/frames.ts';
 
 export const DEVICE_ID = 'act-test-1';
 export const DEVICE_KEY = createHash('sha256').update('spruce activity test key').digest('hex');
@@ -56,27 +56,16 @@ export function startActivityBoard(manifestPath: string, options: VirtualBoardOp
   installBuild(board, manifestPath, { id: DEVICE_ID, key: DEVICE_KEY });
   const result: ActivityBoard = { board, frames: [], other: [] };
   if (options.ack) result.host = new AckingHost(board, { keys: { [DEVICE_ID]: DEVICE_KEY } });
-  let pending = '';
-  board.on('output', (text: string) => {
-    pending += text;
-    const parts = pending.split('\r\n');
-    pending = parts.pop() ?? '';
-    for (const part of parts) {
-      if (part.startsWith('@s1 ')) result.frames.push({ ...verifyFrame(part), line: part, tMs: board.getTimeMs() });
-      else if (part.trim() !== '') result.other.push(part);
-    }
+  onConsoleLine(board, (part) => {
+    if (part.startsWith('@s1 ')) result.frames.push({ ...verifyFrame(part), line: part, tMs: board.getTimeMs() });
+    else if (part.trim() !== '') result.other.push(part);
   });
   board.boot(0);
   return result;
 }
 
 export function verifyFrame(line: string): { k: string; d: Record<string, unknown>; boot: number; seq: number } {
-  const frame = splitFrame(line);
-  if (!frame) throw new Error(`not a frame: ${line}`);
-  const expected = createHmac('sha256', Buffer.from(DEVICE_KEY, 'hex')).update(frame.json, 'latin1').digest();
-  const actual = Buffer.from(frame.hmac, 'hex');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new Error(`bad HMAC: ${line}`);
-  return JSON.parse(frame.json);
+  return verifySignedFrame(line, DEVICE_KEY);
 }
 
 /** The committed activity model and its metadata. */

@@ -3,26 +3,12 @@
 // mosquitto. Shows: wake cycles with the network down then up deliver every reading exactly once
 // after de-duplication on (dev, boot, seq), and a broker restart while the device is awake loses
 // nothing. No timing thresholds: only counts and contents are asserted.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Mosquitto, hasMosquitto } from './support/mosquitto.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasMosquitto } from './support/mosquitto.ts';
 import { networkOf } from '../host/sim/modules/board-network.ts';
-import { DEV, Watcher, outboxFiles, probeBoard, probeBundle } from './device-mqtt/harness.ts';
+import { DEV, outboxFiles, probeBundle, probeSessions } from './device-mqtt/harness.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function setup() {
-  const broker = await Mosquitto.start();
-  cleanups.push(() => broker.close());
-  const watcher = new Watcher(broker.port);
-  await watcher.start();
-  cleanups.push(() => watcher.stop());
-  const { board, wakes } = await probeBoard(broker.port);
-  cleanups.push(() => networkOf(board).dispose());
-  return { broker, watcher, board, wakes };
-}
+const setup = probeSessions();
 
 describe.skipIf(!hasMosquitto())('device MQTT through the virtual board (mosquitto)', () => {
   beforeAll(async () => {

@@ -1,25 +1,10 @@
 // The downlink mailbox through the virtual board and mosquitto: a retained command published
 // while the device sleeps is applied on its next wake, acknowledged, cleared, and takes effect.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Mosquitto, hasMosquitto } from './support/mosquitto.ts';
-import { networkOf } from '../host/sim/modules/board-network.ts';
-import { Watcher, probeBoard, probeBundle } from './device-mqtt/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasMosquitto } from './support/mosquitto.ts';
+import { probeBundle, probeSessions } from './device-mqtt/harness.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function setup() {
-  const broker = await Mosquitto.start();
-  cleanups.push(() => broker.close());
-  const watcher = new Watcher(broker.port);
-  await watcher.start();
-  cleanups.push(() => watcher.stop());
-  const { board, wakes } = await probeBoard(broker.port);
-  cleanups.push(() => networkOf(board).dispose());
-  return { broker, watcher, board, wakes };
-}
+const setup = probeSessions();
 
 describe.skipIf(!hasMosquitto())('downlink mailbox through the virtual board (mosquitto)', () => {
   beforeAll(async () => {

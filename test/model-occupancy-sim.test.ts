@@ -7,14 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostModelEnvironment } from '../models/host-models.ts';
 import { classify, fallbackRule, useModelEnvironment } from '../firmware/apps/occupancy/classifier.ts';
-import { CONFIG } from '../firmware/apps/occupancy/config.ts';
-import { MemoryFlash } from '../firmware/core/flash-memory.ts';
-import { hmacSigner } from '../firmware/core/hmac.ts';
-import { outboxAck } from '../firmware/core/outbox.ts';
-import { beginWake, finishWake, pendingFrames } from '../firmware/core/wake.ts';
 import { BH1750_ADDRESS, SCD41_ADDRESS } from '../firmware/core/sensors.ts';
 import { occupancyReplay } from '../host/sim/index.ts';
-import { buildOccupancy, DEVICE_ID, DEVICE_KEY, nodeSha256, OCCUPANCY_CSV, provision, readingsFromBus, verifyFrame } from './occupancy-support.ts';
+import { buildOccupancy, coreTwin, OCCUPANCY_CSV, provision, verifyFrame } from './occupancy-support.ts';
 
 let build: Awaited<ReturnType<typeof buildOccupancy>>;
 beforeAll(async () => {
@@ -30,8 +25,7 @@ describe('occupancy LUT models on the virtual board', () => {
     expect(Object.keys(build.files).sort()).toEqual(['occupancy-nolight.lut', 'occupancy.lut']);
     for (const name of Object.keys(build.files)) expect(board.storage.list()).toContain(name);
     const replay = occupancyReplay(OCCUPANCY_CSV());
-    const flash = new MemoryFlash();
-    const identity = { dev: DEVICE_ID, signer: hmacSigner(nodeSha256, new Uint8Array(Buffer.from(DEVICE_KEY, 'hex'))) };
+    const twin = coreTwin();
     const expected: string[] = [];
     let printedBefore = 0;
     let modelDiffersFromRule = 0;
@@ -45,14 +39,7 @@ describe('occupancy LUT models on the virtual board', () => {
       expect(result.ended).toBe('sleep');
       const printed = lines.slice(printedBefore).map(verifyFrame);
       printedBefore = lines.length;
-      const readings = readingsFromBus(board.i2c.log);
-      const status = printed.find((env) => env.k === 't');
-      const boot = beginWake(flash);
-      const outcome = finishWake(flash, boot, identity, {
-        readings,
-        status: { cause: result.cause, flags: [], free: Number(status?.d.free ?? 0), used: Number(status?.d.used ?? 0), total: Number(status?.d.total ?? 0) },
-      }, CONFIG, classify);
-      for (const p of pendingFrames(flash, CONFIG.sendPerWake)) outboxAck(flash, p.boot, p.seq);
+      const { outcome, readings } = twin(board, result, printed);
       expected.push(...outcome.lines);
       const features = [readings.t ?? 0, readings.h ?? 0, readings.l ?? -1, readings.c ?? -1, 0];
       if (classify(features).score !== fallbackRule(features).score) modelDiffersFromRule++;

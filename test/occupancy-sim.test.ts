@@ -4,15 +4,9 @@
  * the pure core (firmware/core/wake.ts + step.ts) computes in Node for the same sensor bytes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classify } from '../firmware/apps/occupancy/classifier.ts';
-import { CONFIG } from '../firmware/apps/occupancy/config.ts';
-import { MemoryFlash } from '../firmware/core/flash-memory.ts';
-import { hmacSigner } from '../firmware/core/hmac.ts';
-import { outboxAck } from '../firmware/core/outbox.ts';
-import { beginWake, finishWake, pendingFrames } from '../firmware/core/wake.ts';
 import { BH1750_ADDRESS, SCD41_ADDRESS } from '../firmware/core/sensors.ts';
 import { occupancyReplay } from '../host/sim/index.ts';
-import { buildOccupancy, DEVICE_ID, DEVICE_KEY, nodeSha256, OCCUPANCY_CSV, provision, readingsFromBus, useBoardModels, verifyFrame, type OccupancyBuild } from './occupancy-support.ts';
+import { buildOccupancy, coreTwin, OCCUPANCY_CSV, provision, useBoardModels, verifyFrame, type OccupancyBuild } from './occupancy-support.ts';
 
 let build: OccupancyBuild;
 beforeAll(async () => {
@@ -27,8 +21,7 @@ describe('occupancy app on the virtual board', () => {
     // Faults now and then, so error frames and missing readings are compared too.
     const faultAt = (wake: number) => (wake % 97 === 50 ? 'scd41-crc' : wake % 131 === 70 ? 'bh1750-nak' : null);
 
-    const flash = new MemoryFlash();
-    const identity = { dev: DEVICE_ID, signer: hmacSigner(nodeSha256, new Uint8Array(Buffer.from(DEVICE_KEY, 'hex'))) };
+    const twin = coreTwin();
     const expected: string[] = [];
     let printedBefore = 0;
     let correct = 0;
@@ -45,17 +38,7 @@ describe('occupancy app on the virtual board', () => {
       printedBefore = lines.length;
 
       // The same wake through the pure core, fed what the bus served and what the board reported.
-      const readings = readingsFromBus(board.i2c.log);
-      const status = printed.find((env) => env.k === 't');
-      const boot = beginWake(flash);
-      const outcome = finishWake(flash, boot, identity, {
-        readings,
-        status: {
-          cause: result.cause, flags: [],
-          free: Number(status?.d.free ?? 0), used: Number(status?.d.used ?? 0), total: Number(status?.d.total ?? 0),
-        },
-      }, CONFIG, classify);
-      for (const p of pendingFrames(flash, CONFIG.sendPerWake)) outboxAck(flash, p.boot, p.seq);
+      const { outcome } = twin(board, result, printed);
       expected.push(...outcome.lines);
       label = outcome.persisted.label;
       const truth = replay.occupancyAt(board.sensorTimeMs());

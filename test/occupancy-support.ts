@@ -3,20 +3,24 @@
  * virtual board with it, read the frames it prints, and recompute what the pure core says the
  * firmware should have printed for the very sensor bytes the board's I2C bus served.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../host/build/index.ts';
-import { VirtualBoard, occupancyReplay, type VirtualBoardOptions } from '../host/sim/index.ts';
+import { VirtualBoard, occupancyReplay, type VirtualBoardOptions, type WakeResult } from '../host/sim/index.ts';
 import { datasetsDir } from '../host/paths.ts';
-import { splitFrame } from '../firmware/core/wire.ts';
 import { decodeBh1750, decodeScd41, BH1750_ADDRESS, SCD41_ADDRESS } from '../firmware/core/sensors.ts';
 import type { Readings } from '../firmware/core/occupancy.ts';
-import type { Sha256 } from '../firmware/core/hmac.ts';
-import { useModelEnvironment } from '../firmware/apps/occupancy/classifier.ts';
+import { hmacSigner, type Sha256 } from '../firmware/core/hmac.ts';
+import { MemoryFlash } from '../firmware/core/flash-memory.ts';
+import { outboxAck } from '../firmware/core/outbox.ts';
+import { beginWake, finishWake, pendingFrames, type WakeOutcome } from '../firmware/core/wake.ts';
+import { CONFIG } from '../firmware/apps/occupancy/config.ts';
+import { classify, useModelEnvironment } from '../firmware/apps/occupancy/classifier.ts';
 import type { ModelEnvironment } from '../firmware/hal/lut.ts';
 import { hostNatives } from '../host/espruino/natives.ts';
+import { onConsoleLine, verifySignedFrame } from './support/frames.ts';
 
 export const DEVICE_ID = 'occ-test-1';
 export const DEVICE_KEY = createHash('sha256').update('spruce occupancy test key').digest('hex');
@@ -58,12 +62,7 @@ export interface Envelope {
 
 /** Checks the HMAC with the key (constant-time) and parses the JSON; throws on a forged line. */
 export function verifyFrame(line: string): Envelope {
-  const frame = splitFrame(line);
-  if (!frame) throw new Error(`not a frame: ${JSON.stringify(line)}`);
-  const expected = createHmac('sha256', Buffer.from(DEVICE_KEY, 'hex')).update(frame.json, 'latin1').digest();
-  const actual = Buffer.from(frame.hmac, 'hex');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new Error(`bad HMAC: ${line}`);
-  return JSON.parse(frame.json) as Envelope;
+  return verifySignedFrame(line, DEVICE_KEY);
 }
 
 export interface ProvisionedBoard {
@@ -83,21 +82,15 @@ export function provision(build: OccupancyBuild, options: VirtualBoardOptions = 
   const board = new VirtualBoard({ sensors: { environment: replaySource }, ...options });
   board.install({ bundle: build.bundle, files: { ...build.files, 'spruce.dev': JSON.stringify({ id: DEVICE_ID, key: DEVICE_KEY }) } });
   const result: ProvisionedBoard = { board, lines: [], other: [], autoAck: { on: true } };
-  let pending = '';
-  board.on('output', (text: string) => {
-    pending += text;
-    const parts = pending.split('\r\n');
-    pending = parts.pop() ?? '';
-    for (const part of parts) {
-      if (part.startsWith('@s1 ')) {
-        result.lines.push(part);
-        if (result.autoAck.on) {
-          const env = verifyFrame(part);
-          // What the host does through the REPL once the frame is durable.
-          board.post(`ack(${env.boot},${env.seq})`, [], 'REPL ack');
-        }
-      } else if (part.trim() !== '') result.other.push(part);
-    }
+  onConsoleLine(board, (part) => {
+    if (part.startsWith('@s1 ')) {
+      result.lines.push(part);
+      if (result.autoAck.on) {
+        const env = verifyFrame(part);
+        // What the host does through the REPL once the frame is durable.
+        board.post(`ack(${env.boot},${env.seq})`, [], 'REPL ack');
+      }
+    } else if (part.trim() !== '') result.other.push(part);
   });
   return result;
 }
@@ -120,6 +113,31 @@ export function readingsFromBus(log: { op: string; address: number; bytes: numbe
   if (decodedLight.ok) readings.l = decodedLight.lux;
   else readings.faults.push(decodedLight.code);
   return readings;
+}
+
+/**
+ * The pure core's twin of a provisioned board: each call runs the wake the board just finished
+ * through firmware/core/wake.ts in Node (its own flash, the same key and app config), fed what the
+ * board's I2C bus served and the status frame it printed, then acknowledges what the board would
+ * send, as the REPL acks did on the board. Its outcome's lines are what the board must have printed.
+ */
+export function coreTwin(): (board: VirtualBoard, result: WakeResult, printed: Envelope[]) => { outcome: WakeOutcome; readings: Readings } {
+  const flash = new MemoryFlash();
+  const identity = { dev: DEVICE_ID, signer: hmacSigner(nodeSha256, new Uint8Array(Buffer.from(DEVICE_KEY, 'hex'))) };
+  return (board, result, printed) => {
+    const readings = readingsFromBus(board.i2c.log);
+    const status = printed.find((env) => env.k === 't');
+    const boot = beginWake(flash);
+    const outcome = finishWake(flash, boot, identity, {
+      readings,
+      status: {
+        cause: result.cause, flags: [],
+        free: Number(status?.d.free ?? 0), used: Number(status?.d.used ?? 0), total: Number(status?.d.total ?? 0),
+      },
+    }, CONFIG, classify);
+    for (const p of pendingFrames(flash, CONFIG.sendPerWake)) outboxAck(flash, p.boot, p.seq);
+    return { outcome, readings };
+  };
 }
 
 /**

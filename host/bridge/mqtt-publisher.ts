@@ -19,7 +19,7 @@ import type { IClientOptions } from 'mqtt';
 import { SpruceError } from '../errors.ts';
 import { payloadFor, topicFor } from './message.ts';
 import { WindowedMessageIdProvider } from './message-ids.ts';
-import { MAX_WINDOW, redactUrl, type MqttSinkOptions } from './mqtt-sink.ts';
+import { MAX_WINDOW, firstConnect, redactUrl, type MqttSinkOptions } from './mqtt-sink.ts';
 import type { Sink } from './sink.ts';
 import type { WalEntry } from './wal.ts';
 
@@ -87,22 +87,7 @@ export class MqttPublisher extends EventEmitter implements Sink {
       this.renewTimer = setInterval(() => this.socket?.destroy(), this.options.renewEveryMs);
       this.renewTimer.unref();
     }
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('connect', onConnect);
-        reject(
-          new SpruceError('E_BROKER_UNREACHABLE', `cannot connect to the MQTT broker ${redactUrl(this.options.url)}${this.lastError ? `: ${this.lastError}` : ''}`, {
-            hint: 'check the --mqtt URL, that the broker runs, and credentials/certificates',
-            exit: 'NETWORK',
-          }),
-        );
-      }, timeoutMs);
-      const onConnect = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.once('connect', onConnect);
-    });
+    return firstConnect(this, timeoutMs, this.options.url, () => this.lastError);
   }
 
   send(entry: WalEntry): Promise<void> {

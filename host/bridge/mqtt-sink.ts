@@ -77,26 +77,7 @@ export class MqttSink extends EventEmitter implements Sink {
   /** Connects; resolves on the first CONNACK, rejects if the broker cannot be reached in time. */
   start(timeoutMs = 10_000): Promise<void> {
     this.connectClient();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new SpruceError('E_BROKER_UNREACHABLE', `cannot connect to the MQTT broker ${redactUrl(this.options.url)}${this.lastError ? `: ${this.lastError}` : ''}`, {
-            hint: 'check the --mqtt URL, that the broker runs, and credentials/certificates',
-            exit: 'NETWORK',
-          }),
-        );
-      }, timeoutMs);
-      const onConnect = (): void => {
-        cleanup();
-        resolve();
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.off('connect', onConnect);
-      };
-      this.on('connect', onConnect);
-    });
+    return firstConnect(this, timeoutMs, this.options.url, () => this.lastError);
   }
 
   send(entry: WalEntry): Promise<void> {
@@ -203,6 +184,30 @@ export class MqttSink extends EventEmitter implements Sink {
       this.renewTimer.unref();
     }
   }
+}
+
+/**
+ * Resolves on the sink's first 'connect' (CONNACK); after `timeoutMs` without one, rejects with
+ * E_BROKER_UNREACHABLE naming the broker and the last connection error seen by then.
+ */
+export function firstConnect(sink: EventEmitter, timeoutMs: number, url: string, lastError: () => string | null): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sink.off('connect', onConnect);
+      const error = lastError();
+      reject(
+        new SpruceError('E_BROKER_UNREACHABLE', `cannot connect to the MQTT broker ${redactUrl(url)}${error ? `: ${error}` : ''}`, {
+          hint: 'check the --mqtt URL, that the broker runs, and credentials/certificates',
+          exit: 'NETWORK',
+        }),
+      );
+    }, timeoutMs);
+    const onConnect = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    sink.once('connect', onConnect);
+  });
 }
 
 /** Removes user:password from a URL before it is shown. */

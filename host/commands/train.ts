@@ -55,7 +55,7 @@ export function progressReporter(enabled: boolean): { update: Progress; stop(): 
 
 function summary(run: TrainRun, files: string[]): string {
   const lines = [
-    `trained ${run.trained.model.features} features × ${run.trained.model.bins} bins × ${run.classes.length} classes (λ = ${run.trained.lambda})`,
+    `trained ${run.trained.model.features} features × ${run.trained.model.bins} bins × ${run.classes.length} classes (λ = ${run.trained.lambda}, ${run.trained.prior} prior)`,
     `evaluated on ${run.evaluatedOn}`,
     `  float table: accuracy ${percent(run.float.accuracy)}, macro-F1 ${percent(run.float.macroF1)}`,
     `  int8 model:  accuracy ${percent(run.int8.accuracy)}, macro-F1 ${percent(run.int8.macroF1)}  (quantization cost ${(100 * (run.float.accuracy - run.int8.accuracy)).toFixed(2)} points)`,

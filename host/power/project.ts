@@ -22,7 +22,7 @@ export interface ProjectOptions {
   mailbox?: Record<string, number>;
   /** Simulate only the first hours of the day (the projection is scaled to a day). */
   hours?: number;
-  /** Price the firmware's sensor waits at light-sleep current (a firmware change, modelled). */
+  /** Price the firmware's idle waits at light-sleep current (a what-if; ESP32.lightSleep time is metered and always priced so). */
   waitsInLightSleep?: boolean;
   onProgress?: (minute: number) => void;
 }

@@ -8,7 +8,6 @@
  * Two modes: 'policy' (what spruce does: batch, send on class changes within the latency bound)
  * and 'stream' (the baseline: wake, connect, publish the raw reading, every wake).
  */
-import net from 'node:net';
 import { createHash } from 'node:crypto';
 import { beginWake, finishWake } from '../../firmware/core/wake.ts';
 import { MemoryFlash } from '../../firmware/core/flash-memory.ts';
@@ -18,28 +17,11 @@ import type { Classifier, Readings } from '../../firmware/core/occupancy.ts';
 import { afterSession, decide, initialPolicyState, type PolicyConfig, type PolicyState } from '../../firmware/core/policy.ts';
 import { DEFAULT_SESSION, runSession, type FrameSource, type PendingFrame, type SessionResult } from '../../firmware/core/mqtt/session.ts';
 import { flashMailbox, outboxFrames, outboxView } from '../../firmware/core/mqtt/stores.ts';
-import type { ByteSocket, Clock, Connector, SocketEvents } from '../../firmware/core/mqtt/client.ts';
 import type { DownlinkRules } from '../../firmware/core/downlink.ts';
 import { asciiJson, formatFrame } from '../../firmware/core/wire.ts';
 import type { OccupancyRow } from './dataset.ts';
 import type { DayCounts } from './model.ts';
-
-export const nodeConnector: Connector = (host, port, events: SocketEvents): ByteSocket => {
-  const s = net.connect({ host, port }, () => events.onOpen());
-  let closed = false;
-  const close = (code: string) => {
-    if (!closed) {
-      closed = true;
-      events.onClose(code);
-    }
-  };
-  s.on('data', (d) => events.onData(new Uint8Array(d)));
-  s.on('error', () => close('E_NET_ERROR'));
-  s.on('close', () => close('E_NET_CLOSED'));
-  return { write: (b) => void s.write(b), end: () => void s.end() };
-};
-
-export const nodeClock: Clock = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+import { nodeClock, nodeConnector } from '../sim/node-transport.ts';
 
 export interface ReplayOptions {
   rows: OccupancyRow[];

@@ -5,6 +5,7 @@ import { centreTable, quantize } from './quantize.ts';
 import { fitLogReg, predictFloat } from './logreg.ts';
 import { predictFloatRows, predictModelRows, predictModelRowsFast, trainLut } from './train.ts';
 import { seededRandom } from '../data/split.ts';
+import { fitLinear, predictLinear } from './linear.ts';
 
 /** Three overlapping Gaussian blobs in 4 integer features (reproducible). */
 function blobs(n: number, seed: number): { rows: Int32Array[]; labels: Int32Array } {
@@ -52,7 +53,8 @@ describe('LUT training', () => {
     expect(floatAccuracy).toBeGreaterThan(0.75);
     expect(floatAccuracy - int8Accuracy).toBeLessThanOrEqual(0.005);
     expect(Array.from(predictModelRowsFast(trained.model, test.rows))).toEqual(Array.from(predictModelRows(trained.model, test.rows)));
-    expect(trained.innerScores.map((s) => s.lambda)).toEqual([1e-3, 1e-2]);
+    // The inner CV chooses the prior along with λ (default prior 'auto').
+    expect(trained.innerScores.map((s) => `${s.prior} ${s.lambda}`)).toEqual(['zero 0.001', 'zero 0.01', 'linear 0.001', 'linear 0.01']);
     expect(trained.model.columns).toBe(3);
   });
 
@@ -85,6 +87,23 @@ describe('LUT training', () => {
     expect(Array.from(predictFloat(centred, bins, data.rows.length))).toEqual(Array.from(predictFloat(trained.float, bins, data.rows.length)));
     const q = quantize(trained.float);
     expect(Math.max(...Array.from(q.table, Math.abs))).toBe(127);
+  });
+
+  it('with the linear prior, strong L2 gives a binned linear model; the inner CV picks the prior', () => {
+    const train = blobs(600, 6);
+    const linear = predictLinear(fitLinear(train.rows, train.labels, 3, 1e-3, 200), train.rows);
+    const towardLinear = trainLut(train.rows, train.labels, 3, { bins: 16, lambdas: [100], innerFolds: 3, prior: 'linear' });
+    const towardZero = trainLut(train.rows, train.labels, 3, { bins: 16, lambdas: [100], innerFolds: 3, prior: 'zero' });
+    // A single candidate: no inner CV.
+    expect(towardLinear.innerScores).toHaveLength(0);
+    expect(towardLinear.prior).toBe('linear');
+    const agree = (p: Int32Array) => p.filter((c, i) => c === linear[i]).length / p.length;
+    expect(agree(predictFloatRows(towardLinear, train.rows))).toBeGreaterThan(0.95);
+    expect(agree(predictFloatRows(towardZero, train.rows))).toBeLessThan(0.8);
+    const auto = trainLut(train.rows, train.labels, 3, { bins: 8, lambdas: [1e-2], innerFolds: 3 });
+    expect(auto.innerScores.map((s) => s.prior)).toEqual(['zero', 'linear']);
+    const best = Math.max(...auto.innerScores.map((s) => s.accuracy));
+    expect(auto.innerScores.find((s) => s.prior === auto.prior)!.accuracy).toBe(best);
   });
 
   it('regularisation shrinks the tables', () => {

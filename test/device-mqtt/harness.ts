@@ -7,6 +7,8 @@
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach } from 'vitest';
+import { Mosquitto } from '../support/mosquitto.ts';
 import { buildSource } from '../../host/build/index.ts';
 import { VirtualBoard } from '../../host/sim/index.ts';
 import { networkOf } from '../../host/sim/modules/board-network.ts';
@@ -59,6 +61,27 @@ export async function probeBoard(port: number, tlsCaPem?: string): Promise<{ boa
   });
   networkOf(board);
   return { board, wakes };
+}
+
+/**
+ * For a test file: registers an afterEach that closes what each session opened, and returns the
+ * function a test calls for a fresh mosquitto, a started watcher and a provisioned probe board.
+ */
+export function probeSessions(): () => Promise<{ broker: Mosquitto; watcher: Watcher; board: VirtualBoard; wakes: ProbeWake[] }> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  return async () => {
+    const broker = await Mosquitto.start();
+    cleanups.push(() => broker.close());
+    const watcher = new Watcher(broker.port);
+    await watcher.start();
+    cleanups.push(() => watcher.stop());
+    const { board, wakes } = await probeBoard(broker.port);
+    cleanups.push(() => networkOf(board).dispose());
+    return { broker, watcher, board, wakes };
+  };
 }
 
 /** Frames still in the board's outbox (files named sp.o...). */

@@ -4,25 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
-import type { ByteSocket, Clock, Connector, SocketEvents } from './client.ts';
+import { nodeClock, nodeConnector } from '../../../host/sim/node-transport.ts';
 import { DEFAULT_SESSION, runSession, type PendingFrame, type SessionConfig, type SessionResult } from './session.ts';
 import type { DownlinkOutcome } from '../downlink.ts';
 
-const nodeConnector: Connector = (host, port, events: SocketEvents): ByteSocket => {
-  const s = net.connect({ host, port }, () => events.onOpen());
-  let closed = false;
-  const close = (code: string) => {
-    if (!closed) {
-      closed = true;
-      events.onClose(code);
-    }
-  };
-  s.on('data', (d) => events.onData(new Uint8Array(d)));
-  s.on('error', () => close('E_NET_ERROR'));
-  s.on('close', () => close('E_NET_CLOSED'));
-  return { write: (b) => void s.write(b), end: () => void s.end() };
-};
-const nodeClock: Clock = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 
 class MemoryOutbox {
   frames: PendingFrame[] = [];

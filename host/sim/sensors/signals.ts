@@ -30,6 +30,22 @@ function readCsv(path: string, what: string): { header: string[]; rows: string[]
   return { header, rows: lines.map((line) => line.trim().split(',')) };
 }
 
+/** Virtual time folded into one pass of a replay `durationMs` long: replays loop, and so do negative times. */
+function loopTime(tMs: number, durationMs: number): number {
+  return ((tMs % durationMs) + durationMs) % durationMs;
+}
+
+/** The index of the last sample taken at or before `t` (binary search; `times` ascending from 0). */
+function sampleAt(times: number[], t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (times[mid]! <= t) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
 function column(header: string[], name: string, path: string): number {
   const index = header.indexOf(name);
   if (index === -1) {
@@ -65,16 +81,7 @@ export function occupancyReplay(path: string): OccupancyReplay {
   const values = rows.map((row) => channels.map(([, index]) => Number(row[index])));
   const step = times.length > 1 ? times[times.length - 1]! / (times.length - 1) : 60_000;
   const durationMs = times[times.length - 1]! + step;
-  const indexAt = (tMs: number): number => {
-    const t = ((tMs % durationMs) + durationMs) % durationMs;
-    let lo = 0;
-    let hi = times.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (times[mid]! <= t) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  };
+  const indexAt = (tMs: number): number => sampleAt(times, loopTime(tMs, durationMs));
   return {
     rows: rows.length,
     durationMs,
@@ -141,21 +148,12 @@ export function harReplay(path: string, options: HarReplayOptions = {}): HarRepl
     });
   }
   const durationMs = times[times.length - 1]! + 10;
-  const indexAt = (t: number): number => {
-    let lo = 0;
-    let hi = times.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (times[mid]! <= t) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  };
   return {
     samples: times.length,
     durationMs,
     source(tMs) {
-      const t = ((tMs % durationMs) + durationMs) % durationMs;
-      const i = indexAt(t);
+      const t = loopTime(tMs, durationMs);
+      const i = sampleAt(times, t);
       const j = Math.min(i + 1, times.length - 1);
       const span = times[j]! - times[i]!;
       const f = span > 0 ? Math.min(1, (t - times[i]!) / span) : 0;
@@ -164,8 +162,7 @@ export function harReplay(path: string, options: HarReplayOptions = {}): HarRepl
       return { ax_mg: a[0]! + (b[0]! - a[0]!) * f, ay_mg: a[1]! + (b[1]! - a[1]!) * f, az_mg: a[2]! + (b[2]! - a[2]!) * f };
     },
     activityAt(tMs) {
-      const t = ((tMs % durationMs) + durationMs) % durationMs;
-      return labels[indexAt(t)];
+      return labels[sampleAt(times, loopTime(tMs, durationMs))];
     },
   };
 }
