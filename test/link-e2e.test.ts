@@ -160,7 +160,9 @@ describe('spruce and the virtual board on a pseudo-terminal', () => {
     const { board, s } = await boardOnPty();
     const transport = new SerialTransport(s.serialPath!, { retryMs: 100 });
     await transport.open();
-    const client = new EspruinoClient(transport, { timeoutMs: 1000 });
+    // A generous answer timeout: the virtual board runs in real time, and on a loaded machine an
+    // answer inside the app's short awake window can still take over a second to come back.
+    const client = new EspruinoClient(transport, { timeoutMs: 4000 });
     // An app awake for 0.3 s out of every 2 s: most of the time the chip is deaf.
     const sleeper: FlashPlan = { app: 'sleeper', board: 'esp32', bundle: Buffer.from('setTimeout(function(){ESP32.deepSleep(1700000)},300);'), files: [] };
     await flashApp(client, sleeper);

@@ -19,7 +19,7 @@ import type { IClientOptions } from 'mqtt';
 import { SpruceError } from '../errors.ts';
 import { payloadFor, topicFor } from './message.ts';
 import { WindowedMessageIdProvider } from './message-ids.ts';
-import { MAX_WINDOW, firstConnect, redactUrl, type MqttSinkOptions } from './mqtt-sink.ts';
+import { MAX_WINDOW, firstConnect, type MqttSinkOptions } from './mqtt-sink.ts';
 import type { Sink } from './sink.ts';
 import type { WalEntry } from './wal.ts';
 

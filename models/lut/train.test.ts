@@ -99,7 +99,9 @@ describe('LUT training', () => {
     expect(towardLinear.prior).toBe('linear');
     const agree = (p: Int32Array) => p.filter((c, i) => c === linear[i]).length / p.length;
     expect(agree(predictFloatRows(towardLinear, train.rows))).toBeGreaterThan(0.95);
-    expect(agree(predictFloatRows(towardZero, train.rows))).toBeLessThan(0.8);
+    // Toward zero, the same L2 flattens the table instead (decisions then ride on tiny scores).
+    const spread = (t: { float: { table: Float64Array } }) => Math.max(...Array.from(t.float.table, Math.abs));
+    expect(spread(towardZero)).toBeLessThan(0.1 * spread(towardLinear));
     const auto = trainLut(train.rows, train.labels, 3, { bins: 8, lambdas: [1e-2], innerFolds: 3 });
     expect(auto.innerScores.map((s) => s.prior)).toEqual(['zero', 'linear']);
     const best = Math.max(...auto.innerScores.map((s) => s.accuracy));
