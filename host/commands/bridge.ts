@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandSpec } from './command.ts';
+import { numberOption } from './options.ts';
 import { EXIT_CODES, SpruceError, describeError, exitStatusOf } from '../errors.ts';
 import { defaultKeyRegistryPath, loadKeyRegistry } from '../keys.ts';
 import { resolvePreset, readSecret, type PresetName } from '../bridge/presets.ts';
@@ -65,14 +66,6 @@ export function parseSimSpecs(specs: string[]): FleetSpec[] {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function positive(name: string, text: string, { integer = true, allowZero = false } = {}): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < 0 || (!allowZero && value === 0)) {
-    throw new SpruceError('E_USAGE', `${name} must be a ${integer ? 'whole ' : ''}number${allowZero ? ' >= 0' : ' > 0'}, got "${text}"`, { exit: 'USAGE' });
-  }
-  return value;
-}
 
 export const bridgeCommand: CommandSpec = {
   name: 'bridge',
@@ -136,7 +129,7 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
   if (options.port.length + options.tcp.length + options.uplink.length + options.sim.length === 0) {
     throw new SpruceError('E_NO_INPUT', 'no inputs: give at least one --port, --tcp, --sim or --uplink', { exit: 'USAGE', hint: '`spruce ports` lists serial ports; `spruce demo` runs virtual boards' });
   }
-  const simSpeed = positive('--sim-speed', options.simSpeed, { integer: false });
+  const simSpeed = numberOption('--sim-speed', options.simSpeed, { integer: false });
   // Virtual boards first: provisioning them writes their keys into the registry the bridge loads.
   const fleet = await buildFleet(parseSimSpecs(options.sim), keysPath, (line) => void process.stderr.write(`bridge: ${line}\n`), (app, i) => `sim-${app}-${i + 1}`);
   const keys = loadKeyRegistry(keysPath);
@@ -148,7 +141,7 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
   const wantsBroker = preset !== 'generic' || options.mqtt !== undefined;
   const config: BridgeConfig = {
     walDir: options.wal,
-    wal: { maxBytes: positive('--wal-max-mb', options.walMaxMb, { integer: false }) * 1048576, maxAgeMs: positive('--wal-max-age-hours', options.walMaxAgeHours, { integer: false }) * 3600_000 },
+    wal: { maxBytes: numberOption('--wal-max-mb', options.walMaxMb, { integer: false }) * 1048576, maxAgeMs: numberOption('--wal-max-age-hours', options.walMaxAgeHours, { integer: false }) * 3600_000 },
     keys,
     mqtt: wantsBroker
       ? resolvePreset({
@@ -166,19 +159,19 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
           azureHub: options.azureHub,
           azureDevice: options.azureDevice,
           azureKey: { file: options.azureKeyFile, env: options.azureKeyEnv },
-          sasTtlSeconds: positive('--sas-ttl', options.sasTtl),
+          sasTtlSeconds: numberOption('--sas-ttl', options.sasTtl),
         })
       : undefined,
-    embeddedPort: positive('--embedded-port', options.embeddedPort, { allowZero: true }),
+    embeddedPort: numberOption('--embedded-port', options.embeddedPort, { allowZero: true }),
     webhook: options.webhook ? { url: options.webhook, headers: options.webhookAuthEnv ? { authorization: readSecret({ env: options.webhookAuthEnv }, 'webhook authorization') } : undefined } : undefined,
     ports: options.port,
     tcp: options.tcp,
     uplinks: options.uplink,
     transports: fleet.map((member) => member.transport),
-    window: positive('--window', options.window),
-    replayRate: positive('--replay-rate', options.replayRate),
-    maxLine: positive('--max-line', options.maxLine),
-    connectTimeoutMs: positive('--connect-timeout', options.connectTimeout, { integer: false }) * 1000,
+    window: numberOption('--window', options.window),
+    replayRate: numberOption('--replay-rate', options.replayRate),
+    maxLine: numberOption('--max-line', options.maxLine),
+    connectTimeoutMs: numberOption('--connect-timeout', options.connectTimeout, { integer: false }) * 1000,
     waitForPorts: options.waitForPorts,
   };
   const startedAt = Date.now();
@@ -205,7 +198,7 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
   const simRuns = fleet.map(async (member) => {
     while (!simStop.signal.aborted) await runBoard(member.board, { hours: 1, speed: simSpeed, signal: simStop.signal });
   });
-  const interval = positive('--status-interval', options.statusInterval, { integer: false, allowZero: true });
+  const interval = numberOption('--status-interval', options.statusInterval, { integer: false, allowZero: true });
   const statusTimer = interval > 0 ? setInterval(report, interval * 1000) : null;
 
   const exitCode = await new Promise<number>((resolve) => {
@@ -216,7 +209,7 @@ async function runBridgeCommand(options: BridgeCliOptions): Promise<number> {
       log(describeError(error));
       resolve(exitStatusOf(error));
     });
-    if (options.duration) setTimeout(() => resolve(EXIT_CODES.OK), positive('--duration', options.duration, { integer: false }) * 1000);
+    if (options.duration) setTimeout(() => resolve(EXIT_CODES.OK), numberOption('--duration', options.duration, { integer: false }) * 1000);
   });
   if (statusTimer) clearInterval(statusTimer);
   simStop.abort();

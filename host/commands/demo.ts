@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CommandSpec } from './command.ts';
+import { numberOption } from './options.ts';
 import { EXIT_CODES, SpruceError } from '../errors.ts';
 import { formatDemoSummary, runDemo } from '../bridge/demo.ts';
 
@@ -17,12 +18,9 @@ interface DemoCliOptions {
   json?: boolean;
 }
 
+/** A number >= 0 (whole unless `integer` is false). */
 function count(name: string, text: string, { integer = true } = {}): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new SpruceError('E_USAGE', `${name} must be a ${integer ? 'whole ' : ''}number >= 0, got "${text}"`, { exit: 'USAGE' });
-  }
-  return value;
+  return numberOption(name, text, { integer, allowZero: true });
 }
 
 export const demoCommand: CommandSpec = {
