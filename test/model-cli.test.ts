@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../host/cli/main.ts';
 import { EXIT_CODES } from '../host/errors.ts';
-import { seededRandom } from '../models/data/split.ts';
+import { seededRandom } from '../host/random.ts';
 
 let dir: string;
 beforeAll(() => {

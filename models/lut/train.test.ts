@@ -4,7 +4,7 @@ import { binOf, quantileThresholds } from './bins.ts';
 import { centreTable, quantize } from './quantize.ts';
 import { fitLogReg, predictFloat } from './logreg.ts';
 import { predictFloatRows, predictModelRows, predictModelRowsFast, trainLut } from './train.ts';
-import { seededRandom } from '../data/split.ts';
+import { seededRandom } from '../../host/random.ts';
 import { fitLinear, predictLinear } from './linear.ts';
 
 /** Three overlapping Gaussian blobs in 4 integer features (reproducible). */

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SpruceError } from '../../errors.ts';
+import { seededRandom } from '../../random.ts';
 
 export type Signals = Partial<Record<string, number>>;
 export type SignalSource = (tMs: number) => Signals;
@@ -167,17 +168,6 @@ export function harReplay(path: string, options: HarReplayOptions = {}): HarRepl
   };
 }
 
-/** A deterministic pseudo-random generator (mulberry32) so synthetic data repeats exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A synthetic office: occupied 08:00-18:00 on weekdays (t = 0 is a Monday midnight). When
