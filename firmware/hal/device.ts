@@ -4,7 +4,8 @@
  * bundle, a frame or a console line.
  */
 import type { Flash } from '../core/flash';
-import { fromHex } from '../core/hmac';
+import { fromHex, hmacSigner, type HmacSigner } from '../core/hmac';
+import { deviceSha256 } from './crypto';
 
 export var DEVICE_FILE = 'spruce.dev';
 
@@ -23,4 +24,25 @@ export function readDeviceIdentity(flash: Flash): DeviceIdentity {
     // Not JSON, or key not a string: same answer as a bad shape.
   }
   return { ok: false, code: 'E_BAD_DEVICE' };
+}
+
+/**
+ * What an app needs to sign frames: its id and a signer over its key. Null after printing one short
+ * line saying why not (E_NO_SHA256: this Espruino build has no crypto.SHA256; E_NO_DEVICE /
+ * E_BAD_DEVICE: spruce.dev is missing or malformed); the app then stays awake at the prompt so it
+ * can be fixed, instead of sleeping in a loop. Short codes because bytes are JsVars; the apps'
+ * READMEs give each fix.
+ */
+export function signingIdentity(flash: Flash): { dev: string; signer: HmacSigner } | null {
+  var sha256 = deviceSha256();
+  if (sha256 === null) {
+    print('spruce: E_NO_SHA256 no crypto.SHA256');
+    return null;
+  }
+  var device = readDeviceIdentity(flash);
+  if (!device.ok) {
+    print('spruce: ' + device.code + ' provision spruce.dev');
+    return null;
+  }
+  return { dev: device.id, signer: hmacSigner(sha256, device.key) };
 }

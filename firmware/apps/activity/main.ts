@@ -14,14 +14,12 @@
  * window of samples — for checking a board against the host model (test/activity-*.test.ts).
  */
 import { asciiJson, formatFrame } from '../../core/wire';
-import { hmacSigner } from '../../core/hmac';
 import { nextBoot } from '../../core/boot';
 import { outboxAck, outboxPut } from '../../core/outbox';
 import { pendingFrames, type PendingFrame } from '../../core/wake';
 import { loadLutModel } from '../../core/lut/runtime';
 import { boardI2cPins } from '../../hal/board';
-import { deviceSha256 } from '../../hal/crypto';
-import { readDeviceIdentity } from '../../hal/device';
+import { signingIdentity } from '../../hal/device';
 import { compactIfLow, deviceFlash } from '../../hal/storage';
 import { deviceModelEnvironment } from '../../hal/lut';
 import { serialUplink } from '../../hal/uplink';
@@ -34,17 +32,9 @@ function noop(): void {}
 
 function start(): void {
   var flash = deviceFlash();
-  var sha256 = deviceSha256();
-  if (sha256 === null) {
-    // Short stable codes (bytes are JsVars); README.md gives each fix.
-    print('spruce: E_NO_SHA256 no crypto.SHA256');
-    return;
-  }
-  var device = readDeviceIdentity(flash);
-  if (!device.ok) {
-    print('spruce: ' + device.code + ' provision spruce.dev');
-    return;
-  }
+  var signing = signingIdentity(flash);
+  if (signing === null) return;
+  var identity = signing; // non-null from here on, also inside the callbacks below
   var env = deviceModelEnvironment();
   if (env === null) return;
   var model = loadLutModel(env.natives, env.read(MODEL_FILE), MODEL_FILE, MODEL_HASH);
@@ -55,8 +45,8 @@ function start(): void {
   // The boot counter rises before anything is sent with its value (core/boot.ts), so a
   // (boot, seq) that reached the wire is never reused after a reset or power cut.
   var boot = nextBoot(flash);
-  var dev = device.id;
-  var signer = hmacSigner(sha256, device.key);
+  var dev = identity.dev;
+  var signer = identity.signer;
   var seq = 0;
   /** Outbox counters since start: frames dropped because it was full, torn records erased. */
   var drops = 0;

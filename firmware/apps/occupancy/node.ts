@@ -18,12 +18,10 @@ import type { StepConfig } from '../../core/config';
 import type { Flash } from '../../core/flash';
 import type { Readings } from '../../core/occupancy';
 import { beginWake, finishWake, pendingFrames } from '../../core/wake';
-import { hmacSigner } from '../../core/hmac';
 import { outboxAck } from '../../core/outbox';
 import { SCD41_MEASURE_MS } from '../../core/sensors';
 import { boardI2cPins } from '../../hal/board';
-import { deviceSha256 } from '../../hal/crypto';
-import { readDeviceIdentity } from '../../hal/device';
+import { signingIdentity } from '../../hal/device';
 import { deepSleepRest, wakeStatus } from '../../hal/power';
 import { bh1750Read, bh1750Start } from '../../hal/sensors/bh1750';
 import { scd41Read, scd41Start } from '../../hal/sensors/scd41';
@@ -55,24 +53,15 @@ export interface NodeLink {
 export function runNode(link: (w: NodeWake) => NodeLink): void {
   var startedAt = getTime();
   var flash = deviceFlash();
-  var sha256 = deviceSha256();
-  if (sha256 === null) {
-    // A short stable code (bytes are JsVars); README.md step 1 gives the fix.
-    print('spruce: E_NO_SHA256 no crypto.SHA256');
-    return;
-  }
-  var device = readDeviceIdentity(flash);
-  if (!device.ok) {
-    print('spruce: ' + device.code + ' provision spruce.dev');
-    return;
-  }
-  var identity = { dev: device.id, signer: hmacSigner(sha256, device.key) };
+  var signing = signingIdentity(flash);
+  if (signing === null) return;
+  var identity = signing; // non-null from here on, also inside the callbacks below
   var boot = beginWake(flash);
   var status = wakeStatus();
   function removeFrame(ackBoot: number, ackSeq: number): boolean {
     return outboxAck(flash, ackBoot, ackSeq);
   }
-  var chosen = link({ flash: flash, dev: device.id, boot: boot, removeFrame: removeFrame });
+  var chosen = link({ flash: flash, dev: identity.dev, boot: boot, removeFrame: removeFrame });
   var pins = boardI2cPins();
   I2C1.setup({ scl: pins.scl, sda: pins.sda, bitrate: 100000 });
   var faults: string[] = [];
