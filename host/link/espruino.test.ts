@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EspruinoClient } from './espruino.ts';
 import { createMemoryPair } from './memory.ts';
 import { BoardConsoleServer } from '../sim/console/expose.ts';
-import { ScriptBoard } from '../../test/helpers/script-board.ts';
+import { ScriptBoard } from '../../test/support/script-board.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { flashApp, type FlashPlan } from './flash.ts';
 import { createMemoryPair } from './memory.ts';
 import { BOOT_FILE, COMMIT_FILE, LOADER_SOURCE } from './loader.ts';
 import { BoardConsoleServer } from '../sim/console/expose.ts';
-import { ScriptBoard } from '../../test/helpers/script-board.ts';
+import { ScriptBoard } from '../../test/support/script-board.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOADER_SOURCE, COMMIT_FILE, BOOT_FILE } from './loader.ts';
-import { ScriptBoard } from '../../test/helpers/script-board.ts';
+import { ScriptBoard } from '../../test/support/script-board.ts';
 
 function boardWith(files: Record<string, string>): { board: ScriptBoard; output: string[] } {
   const board = new ScriptBoard();

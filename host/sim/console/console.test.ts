@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualConsole } from './console.ts';
 import { isIncomplete } from './brackets.ts';
 import { encodePacket, PacketType, ACK, NAK } from '../../link/packets.ts';
-import { ScriptBoard } from '../../../test/helpers/script-board.ts';
+import { ScriptBoard } from '../../../test/support/script-board.ts';
 
 function make() {
   const board = new ScriptBoard();
