@@ -12,6 +12,7 @@ import { EventEmitter } from 'node:events';
 import type { KeyRegistry } from '../keys.ts';
 import { classifyLine } from './classify.ts';
 import { LineFramer } from './framer.ts';
+import { rememberPayload } from './message.ts';
 import type { Sink } from './sink.ts';
 import { REJECT_REASONS, Verifier, type RejectReason } from './verify.ts';
 import type { Wal, WalEntry } from './wal.ts';
@@ -184,6 +185,7 @@ export class Bridge extends EventEmitter {
     }
     this.counters.accepted++;
     const { entry, durable } = appended;
+    rememberPayload(entry, envelope.d ?? null);
     durable.then(
       () => {
         this.sendAck(ack, envelope.boot, envelope.seq);

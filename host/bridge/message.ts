@@ -30,14 +30,27 @@ export function topicFor(entry: Pick<WalEntry, 'dev' | 'k'>, prefix = 'spruce'):
   return `${prefix}/${entry.dev}/${kindName(entry.k)}`;
 }
 
+/**
+ * Payloads already decoded during verification, per live entry: parsing each line a second time
+ * just to publish it showed up in the bridge profile. Weak, so entries are not kept alive; entries
+ * recovered from the WAL at start are not in it and are parsed again below.
+ */
+const decodedPayloads = new WeakMap<WalEntry, unknown>();
+
+export function rememberPayload(entry: WalEntry, d: unknown): void {
+  decodedPayloads.set(entry, d);
+}
+
 export function payloadFor(entry: WalEntry): OutboundPayload {
-  // The line verified when it came in; re-parse the JSON part to expose the payload as data.
-  const json = entry.line.slice(4, entry.line.length - 65);
-  let d: unknown = null;
-  try {
-    d = (JSON.parse(json) as { d?: unknown }).d ?? null;
-  } catch {
-    d = null;
+  let d: unknown = decodedPayloads.get(entry);
+  if (d === undefined) {
+    // The line verified when it came in; re-parse the JSON part to expose the payload as data.
+    const json = entry.line.slice(4, entry.line.length - 65);
+    try {
+      d = (JSON.parse(json) as { d?: unknown }).d ?? null;
+    } catch {
+      d = null;
+    }
   }
   return {
     dev: entry.dev,

@@ -4,7 +4,7 @@
  * Why not MQTT.js here: profiling the bridge showed MQTT.js's stream plumbing (several stream writes
  * per packet, an in-memory store per message) costing more than verification and the WAL together.
  * The bridge does not need that machinery: its queue IS the WAL. So this client only encodes each
- * PUBLISH into one buffer, writes a burst with one socket write, and resolves each send on its
+ * PUBLISH into one buffer (publish-packet.ts, not mqtt-packet's slower generic generate()), writes a burst with one socket write, and resolves each send on its
  * PUBACK. On a disconnect every message in flight is rejected as `disconnected`; the bridge puts it
  * back in its queue and sends it again after the reconnect (at least once; consumers dedupe on
  * (dev, boot, seq)). Packet ids come from WindowedMessageIdProvider, and at most `window` messages
@@ -19,6 +19,8 @@ import type { IClientOptions } from 'mqtt';
 import { SpruceError } from '../errors.ts';
 import { payloadFor, topicFor } from './message.ts';
 import { WindowedMessageIdProvider } from './message-ids.ts';
+import { encodePublish } from './publish-packet.ts';
+import { PacketSplitter } from './packet-splitter.ts';
 import { MAX_WINDOW, firstConnect, type MqttSinkOptions } from './mqtt-sink.ts';
 import type { Sink } from './sink.ts';
 import type { WalEntry } from './wal.ts';
@@ -94,21 +96,15 @@ export class MqttPublisher extends EventEmitter implements Sink {
     if (!this.ready) return Promise.reject(new DisconnectedError('not connected'));
     const messageId = this.ids.allocate();
     if (messageId === null) return Promise.reject(new DisconnectedError('no free packet id'));
-    const packet: mqttPacket.IPublishPacket = {
-      cmd: 'publish',
-      messageId,
-      qos: 1,
-      dup: false,
-      retain: false,
-      topic: this.options.topic ? this.options.topic(entry) : topicFor(entry, this.options.topicPrefix),
-      payload: JSON.stringify(payloadFor(entry)),
-    };
-    if (this.protocol === 5) {
-      packet.properties = { userProperties: { dev: entry.dev, boot: String(entry.boot), seq: String(entry.seq) }, contentType: 'application/json' };
-    }
+    const topic = this.options.topic ? this.options.topic(entry) : topicFor(entry, this.options.topicPrefix);
+    const payload = JSON.stringify(payloadFor(entry));
+    const packet =
+      this.protocol === 5
+        ? encodePublish({ topic, messageId, payload, userProperties: { dev: entry.dev, boot: String(entry.boot), seq: String(entry.seq) }, contentType: 'application/json' }, 5)
+        : encodePublish({ topic, messageId, payload }, 4);
     return new Promise<void>((resolve, reject) => {
       this.inFlight.set(messageId, { resolve, reject });
-      this.queueWrite(mqttPacket.generate(packet, { protocolVersion: this.protocol }));
+      this.queueWrite(packet);
     });
   }
 
@@ -171,9 +167,11 @@ export class MqttPublisher extends EventEmitter implements Sink {
       this.lastError = `protocol error: ${error.message}`;
       socket.destroy();
     });
+    // PUBACKs are decoded by the splitter; everything else reaches the parser as whole packets.
+    const splitter = new PacketSplitter({ puback: (id, reason) => this.onPuback(id, reason), other: (packet) => parser.parse(packet) });
     socket.on('data', (chunk: Buffer) => {
       this.lastReceived = Date.now();
-      parser.parse(chunk);
+      splitter.push(chunk);
     });
     socket.on(secure ? 'secureConnect' : 'connect', () => {
       const username = fresh.username ?? base.username ?? (this.url.username ? decodeURIComponent(this.url.username) : undefined);
@@ -216,17 +214,10 @@ export class MqttPublisher extends EventEmitter implements Sink {
         this.emit('drain');
         return;
       }
-      case 'puback': {
-        const waiting = this.inFlight.get(packet.messageId!);
-        if (!waiting) return;
-        this.inFlight.delete(packet.messageId!);
-        this.ids.deallocate(packet.messageId!);
-        const reason = packet.reasonCode;
-        if (reason !== undefined && reason >= 0x80) waiting.reject(new Error(`PUBACK reason code 0x${reason.toString(16)}`));
-        else waiting.resolve();
-        this.emit('drain');
+      case 'puback':
+        // Normally taken by the PacketSplitter; kept so the parser path stays complete.
+        this.onPuback(packet.messageId!, packet.reasonCode ?? 0);
         return;
-      }
       case 'disconnect':
         this.lastError = `broker disconnected us (reason ${packet.reasonCode ?? 'none'})`;
         this.socket?.destroy();
@@ -234,6 +225,16 @@ export class MqttPublisher extends EventEmitter implements Sink {
       default:
         return; // pingresp (lastReceived is enough), anything else is not for a publisher
     }
+  }
+
+  private onPuback(messageId: number, reason: number): void {
+    const waiting = this.inFlight.get(messageId);
+    if (!waiting) return;
+    this.inFlight.delete(messageId);
+    this.ids.deallocate(messageId);
+    if (reason >= 0x80) waiting.reject(new Error(`PUBACK reason code 0x${reason.toString(16)}`));
+    else waiting.resolve();
+    this.emit('drain');
   }
 
   private startPings(): void {

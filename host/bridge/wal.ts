@@ -216,11 +216,22 @@ export class Wal {
   barrier(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.buffer.length === 0 && this.publishedIds.length === 0 && !this.flushing) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.bufferWaiters.push(() => (this.failure ? reject(this.failure) : resolve()));
-      this.scheduleFlush();
-    });
+    // One promise per flush group, shared by every append in it: at bridge rates a promise and a
+    // waiter closure per message were a visible cost, and they all settle at the same fsync anyway.
+    if (!this.groupBarrier) {
+      let settle!: () => void;
+      const promise = new Promise<void>((resolve, reject) => {
+        settle = () => (this.failure ? reject(this.failure) : resolve());
+      });
+      this.bufferWaiters.push(settle);
+      this.groupBarrier = promise;
+    }
+    this.scheduleFlush();
+    return this.groupBarrier;
   }
+
+  /** The barrier of the group not yet handed to flush(); null once flush() takes the group. */
+  private groupBarrier: Promise<void> | null = null;
 
   async close(): Promise<void> {
     if (this.closed) return;
@@ -271,6 +282,7 @@ export class Wal {
     const waiters = this.bufferWaiters;
     this.buffer = [];
     this.bufferWaiters = [];
+    this.groupBarrier = null;
     this.flushing = (async () => {
       try {
         let i = 0;
