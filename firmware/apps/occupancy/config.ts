@@ -1,15 +1,9 @@
 /**
- * The occupancy app's settings (fields documented in firmware/core/config.ts; DEFAULT_CONFIG there
- * is the same schedule). A plain literal: a merge helper would cost bundle bytes on every board.
+ * The occupancy app's settings: the core's DEFAULT_CONFIG (fields documented in
+ * firmware/core/config.ts). One object, not a copy, because the model is trained with the same
+ * settings (models/data/occupancy.ts reads DEFAULT_CONFIG.slopeWindow): a window changed here
+ * alone would make the device compute features the model never saw.
  */
-import type { StepConfig } from '../../core/config';
+import { DEFAULT_CONFIG, type StepConfig } from '../../core/config';
 
-export var CONFIG: StepConfig = {
-  periodMs: 60000,
-  summaryEvery: 15,
-  slopeWindow: 15,
-  outboxMax: 96,
-  sendPerWake: 8,
-  ackWindowMs: 300,
-};
-
+export var CONFIG: StepConfig = DEFAULT_CONFIG;
