@@ -4,9 +4,10 @@
  * the REPL shows a result as `=` + the same notation with strings quoted.
  *
  * Numbers print the device's way (espruinoNumberToString: about 12 significant digits), so what
- * the virtual console shows matches the board. Conversions INSIDE firmware code ("" + x,
- * JSON.stringify) still use JavaScript's, which is one more reason firmware must never depend on
- * number-to-string output (ESPRUINO.md).
+ * the virtual console shows matches the board; dialect.ts uses the same functions for String(),
+ * toString(), toFixed() and JSON.stringify inside firmware. String concatenation ("" + x) still
+ * uses JavaScript's, which is one more reason firmware must never depend on number-to-string
+ * output (ESPRUINO.md).
  */
 
 const TYPED_NAMES = new Set([
@@ -59,6 +60,60 @@ export function espruinoNumberToString(n: number): string {
     }
   }
   return exponent === 0 ? out : `${out}e${exponent > 0 ? '+' : ''}${exponent}`;
+}
+
+/**
+ * Espruino's Number.prototype.toFixed (the same ftoa with a fixed count of fractional digits):
+ * the integer part is truncated, not rounded, so `(2.5).toFixed(0)` is "2" (ESPRUINO.md);
+ * fractional digits are truncated too, except the last, which rounds up from .6 (ftoa adds
+ * 0.4 before truncating it). A value within 1e-7 below an integer becomes that integer first.
+ */
+export function espruinoToFixed(n: number, decimals: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  let digits = Math.trunc(Number(decimals)) || 0;
+  digits = digits < 0 ? 0 : digits > 20 ? 20 : digits;
+  let out = n < 0 ? '-' : '';
+  let val = Math.abs(n);
+  const stopAtError = 0.0000001;
+  if (val < 2 ** 31 && Math.trunc(val + stopAtError) === 1 + Math.trunc(val)) val = 1 + Math.trunc(val);
+  let d = 1;
+  while (d * 10 <= val) d *= 10;
+  while (d >= 1) {
+    const v = Math.trunc(val / d);
+    val -= v * d;
+    out += String(v);
+    d /= 10;
+  }
+  if (digits > 0) {
+    out += '.';
+    val *= 10;
+    for (let left = digits; left > 0; left--) {
+      let v = Math.trunc(val + (left === 1 ? 0.4 : 0.00000001));
+      val = (val - v) * 10;
+      if (v === 10) v = 9;
+      out += String(v);
+    }
+  }
+  return out;
+}
+
+/** JSON number tokens (and string literals, to skip them) in JSON.stringify's output. */
+const JSON_TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/**
+ * Rewrites the numbers of a JSON text the way Espruino's JSON.stringify prints them (the same
+ * ftoa as everywhere: `123456789.123` -> `123456789.12299999594`, `1e21` -> `10e+20`). JavaScript
+ * prints the shortest text that reads back as the same double, so each token is re-read exactly.
+ * Small integers are identical either way and are left alone.
+ */
+export function espruinoJsonNumbers(json: string): string {
+  return json.replace(JSON_TOKENS, (token) => {
+    if (token.charCodeAt(0) === 34 /* " */) return token;
+    if (token.length < 10 && !/[.eE]/.test(token)) return token;
+    return espruinoNumberToString(Number(token));
+  });
 }
 
 function formatNumber(n: number): string {

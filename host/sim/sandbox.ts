@@ -3,10 +3,11 @@
  *
  * A vm context starts with V8's own built-ins (Map, Set, Symbol, Reflect, WebAssembly, ...).
  * The prelude below, compiled once and run in every new context, removes every global that is
- * not in ESPRUINO_GLOBALS and every member in MISSING_MEMBERS, then reproduces the dialect traps
- * that can be reproduced cheaply (Math.round of negative halves) and makes Date follow the
- * board's virtual clock. Device globals (print, E, ESP32, Storage, ...) are installed afterwards
- * by host/sim/device.
+ * not in ESPRUINO_GLOBALS and every member in MISSING_MEMBERS and makes Date follow the board's
+ * virtual clock. Before it, dialect.ts reproduces the number traps that can be reproduced
+ * faithfully (Math.round of negative halves, number-to-string, toFixed, Number(" 12 "),
+ * Uint8ClampedArray's truncating stores). Device globals (print, E, ESP32, Storage, ...) are
+ * installed afterwards by host/sim/device.
  *
  * The context runs with microtaskMode 'afterEvaluate': promise jobs queued by firmware run at the
  * end of each evaluation (boot code, a timer callback, a REPL line), as on the device where they
@@ -14,6 +15,7 @@
  */
 import vm from 'node:vm';
 import { ESPRUINO_GLOBALS, MISSING_MEMBERS } from '../espruino/globals.ts';
+import { installDialectTraps } from './dialect.ts';
 
 /** The context's own constructors and helpers, captured before firmware can touch them. */
 export interface Realm {
@@ -66,15 +68,6 @@ const PRELUDE_SOURCE = `(function (allowed, missingMembers, hooks, invokeKey) {
   Date.now = function now() { return hooks.nowMs(); };
   Date.parse = RealDate.parse;
   g.Date = Date;
-
-  // Espruino rounds negative halves away from zero: Math.round(-2.5) is -3 (ESPRUINO.md).
-  var floor = Math.floor;
-  Math.round = function round(x) {
-    x = +x;
-    if (x !== x || x === Infinity || x === -Infinity) return x;
-    var r = x < 0 ? -floor(-x + 0.5) : floor(x + 0.5);
-    return r === 0 ? 0 : r;
-  };
 
   // Espruino globals V8 does not have.
   function InternalError(message) {
@@ -163,6 +156,7 @@ export function createSandbox(hooks: SandboxHooks, name = 'spruce virtual board'
   const context = vm.createContext({}, { name, microtaskMode: 'afterEvaluate', codeGeneration: { strings: true, wasm: false } });
   // Capture the realm's constructors BEFORE the prelude deletes anything we rely on.
   const captured = captureScript.runInContext(context) as Omit<Realm, 'global' | 'invoke' | 'evaluate' | 'toRealm' | 'array'>;
+  installDialectTraps(context);
   const setup = preludeScript.runInContext(context) as (allowed: string[], missing: Record<string, string[]>, h: SandboxHooks, key: string) => { pending?: { fn: unknown; args: unknown[] } };
   const invokeFn = setup(ALLOWED, MISSING, hooks, INVOKE_KEY);
   const global = context as Record<string, unknown>;

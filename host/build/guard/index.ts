@@ -10,6 +10,8 @@
  *   regex              no regex features Espruino mishandles (any regex: warning)
  *   globals            only Espruino's globals; no missing statics (Array.from, Math.imul…)
  *   extends-error      no `class X extends Error` (broken on Espruino)
+ *   async-generator    no async functions / generators compiled to TS helpers (__awaiter…)
+ *   clamped-store      indexed stores into a Uint8ClampedArray store visible integers
  *
  * All rules run on the final (hoisted) bundle; the source map composed by rollup through
  * TypeScript, terser and the final pass maps positions back to the original module.
@@ -23,6 +25,8 @@ import { checkPrototypeAccess } from './rules/prototypes.ts';
 import { checkRegexes } from './rules/regex.ts';
 import { checkGlobals } from './rules/globals.ts';
 import { checkExtendsError } from './rules/extends-error.ts';
+import { checkAsyncHelpers } from './rules/async-helpers.ts';
+import { checkClampedStores } from './rules/clamped-store.ts';
 import type { Finding, Violation } from './violation.ts';
 
 export type { Violation, RuleId } from './violation.ts';
@@ -48,6 +52,8 @@ export function checkBundle(code: string, options: CheckOptions = {}): Violation
     all.push(...checkRegexes(ast, analysis.references, code));
     all.push(...checkGlobals(analysis.references));
     all.push(...checkExtendsError(analysis.references));
+    all.push(...checkAsyncHelpers(ast, analysis));
+    all.push(...checkClampedStores(analysis.references, code));
   }
   const tracer = options.sourcemap ? new TraceMap(options.sourcemap as ConstructorParameters<typeof TraceMap>[0]) : undefined;
   return all

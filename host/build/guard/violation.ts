@@ -5,7 +5,7 @@
  */
 import type { AstNode } from '../ast.ts';
 
-export type RuleId = 'es5-syntax' | 'declaration-order' | 'prototype-access' | 'regex' | 'globals' | 'extends-error';
+export type RuleId = 'es5-syntax' | 'declaration-order' | 'prototype-access' | 'regex' | 'globals' | 'extends-error' | 'async-generator' | 'clamped-store';
 
 export interface Violation {
   rule: RuleId;
