@@ -18,8 +18,7 @@ import { outboxAck } from '../firmware/core/outbox.ts';
 import { beginWake, finishWake, pendingFrames, type WakeOutcome } from '../firmware/core/wake.ts';
 import { CONFIG } from '../firmware/apps/occupancy/config.ts';
 import { classify, useModelEnvironment } from '../firmware/apps/occupancy/classifier.ts';
-import type { ModelEnvironment } from '../firmware/hal/lut.ts';
-import { hostNatives } from '../host/espruino/natives.ts';
+import { hostModelNatives } from '../models/host-models.ts';
 import { onConsoleLine, verifySignedFrame } from './support/frames.ts';
 
 export const DEVICE_ID = 'occ-test-1';
@@ -146,7 +145,7 @@ export function coreTwin(): (board: VirtualBoard, result: WakeResult, printed: E
  */
 export function useBoardModels(build: OccupancyBuild): void {
   useModelEnvironment({
-    natives: hostNatives as unknown as ModelEnvironment['natives'],
+    natives: hostModelNatives,
     read: (name) => {
       const bytes = build.files[name];
       return bytes ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer : undefined;

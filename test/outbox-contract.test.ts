@@ -84,10 +84,10 @@ for (const [name, create, isCut] of implementations) {
         const cut = attempt(flash, bytes, () => saveSlot(flash, 'st', 3, { a: 3, pad: 'x'.repeat(40) }));
         const slot = loadSlot<{ a: number }>(flash, 'st')!;
         if (!cut) {
-          expect(slot.value.a).toBe(3);
+          expect(slot.v.a).toBe(3);
           break;
         }
-        expect(slot).toEqual({ gen: 2, value: { a: 2 } });
+        expect(slot).toEqual({ g: 2, v: { a: 2 } });
       }
     });
 

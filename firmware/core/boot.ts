@@ -31,44 +31,32 @@ interface BootBase {
   b: number;
 }
 
-function filledTicks(stored: string | undefined): number {
-  if (stored === undefined) return 0;
-  var end = stored.indexOf(ERASED);
-  return end < 0 ? stored.length : end;
-}
-
 /**
  * Raises the counter and returns this boot's value (1 on the very first boot).
  * Throws only what the Flash throws (a power cut in tests); callers send nothing before it returns.
  */
 export function nextBoot(flash: Flash, ticks?: number): number {
   var size = ticks || TICKS;
-  var slot = loadSlot<BootBase>(flash, BASE_SLOTS);
-  var gen = slot ? slot.gen : 0;
-  var base: BootBase = slot ? slot.value : { e: 0, b: 0 };
+  var slot = loadSlot<BootBase>(flash, BASE_SLOTS) || { g: 0, v: { e: 0, b: 0 } };
+  var base = slot.v;
   var name = TICK_PREFIX + base.e;
   var stored = flash.read(name);
-  var filled = filledTicks(stored);
+  // Filled ticks: the bytes before the first unwritten one; -1 when the file has none left.
+  var filled = stored ? stored.indexOf(ERASED) : 0;
   // Full, or full at another size (a firmware built with a different TICKS): fold.
-  if (filled >= size || (stored !== undefined && filled >= stored.length)) {
-    base = { e: base.e + 1, b: base.b + filled };
-    gen++;
-    saveSlot(flash, BASE_SLOTS, gen, base);
-    flash.erase(name);
+  if (filled < 0 || filled >= size) {
+    base = { e: base.e + 1, b: base.b + (filled < 0 ? stored!.length : filled) };
+    saveSlot(flash, BASE_SLOTS, slot.g + 1, base);
     name = TICK_PREFIX + base.e;
     filled = 0;
   }
-  removeStaleTicks(flash, name);
+  // Tick files of earlier epochs: the one just folded (erased only after the new base is saved),
+  // or one left by a fold that was cut before its erase.
+  var names = flash.list();
+  for (var i = 0; i < names.length; i++) {
+    if (names[i].substr(0, 4) === TICK_PREFIX && names[i] !== name) flash.erase(names[i]);
+  }
   // At offset 0 with the size, an existing empty tick file (a cut creation) is filled in place.
   flash.write(name, 'x', filled, size);
   return base.b + filled + 1;
-}
-
-/** Tick files of earlier epochs left by a fold that was cut before its erase. */
-function removeStaleTicks(flash: Flash, current: string): void {
-  var names = flash.list();
-  for (var i = 0; i < names.length; i++) {
-    var name = names[i];
-    if (name.substr(0, TICK_PREFIX.length) === TICK_PREFIX && name !== current) flash.erase(name);
-  }
 }

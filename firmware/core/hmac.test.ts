@@ -66,5 +66,10 @@ describe('hmac (device code path over an injected SHA-256)', () => {
     expect(fromHex('ABCD')).toBeNull();
     expect(fromHex('abc')).toBeNull();
     expect(fromHex('zz')).toBeNull();
+    expect(fromHex('0g')).toBeNull(); // parseInt alone would read "0"
+    expect(fromHex(' 1')).toBeNull();
+    expect(fromHex('')).toEqual(new Uint8Array(0));
+    // Not strings (a key read from JSON can be anything): null, never bytes.
+    for (const bad of [1234, undefined, null, ['ab'], { length: 2 }]) expect(fromHex(bad as unknown as string)).toBeNull();
   });
 });

@@ -8,12 +8,12 @@
  *
  * Device code: ES5, no regular expressions.
  */
+import { hex4 } from './hex';
 
 /** SHA-256 of `data`, as a 32-byte ArrayBuffer (the shape of Espruino's crypto.SHA256). */
 export type Sha256 = (data: Uint8Array) => ArrayBuffer;
 
 var BLOCK = 64;
-var HEX_DIGITS = '0123456789abcdef';
 
 /** Each char code becomes one byte (char codes above 255 keep their low 8 bits). */
 export function asciiBytes(text: string): Uint8Array {
@@ -24,28 +24,20 @@ export function asciiBytes(text: string): Uint8Array {
 
 export function toHex(bytes: Uint8Array): string {
   var out = '';
-  for (var i = 0; i < bytes.length; i++) out += HEX_DIGITS.charAt(bytes[i] >> 4) + HEX_DIGITS.charAt(bytes[i] & 15);
+  for (var i = 0; i < bytes.length; i++) out += hex4(bytes[i]).substr(2);
   return out;
 }
 
-/** Parses lowercase hex (as keys are stored); null on a non-string, an odd length or another character. */
+/**
+ * Parses lowercase hex (as keys are stored); null on a non-string, an odd length or another
+ * character: the bytes printed back must give the input again (parseInt alone would accept
+ * "1g", " 1" or "AB"; a non-string never equals a string).
+ */
 export function fromHex(hex: string): Uint8Array | null {
-  if (typeof hex !== 'string' || hex.length % 2 !== 0) return null;
-  var out = new Uint8Array(hex.length / 2);
-  for (var i = 0; i < out.length; i++) {
-    var hi = HEX_DIGITS.indexOf(hex.charAt(2 * i));
-    var lo = HEX_DIGITS.indexOf(hex.charAt(2 * i + 1));
-    if (hi < 0 || lo < 0) return null;
-    out[i] = (hi << 4) | lo;
-  }
-  return out;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  var out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
+  var text = '' + hex;
+  var out = new Uint8Array(text.length >> 1);
+  for (var i = 0; i < out.length; i++) out[i] = parseInt(text.substr(2 * i, 2), 16);
+  return toHex(out) === hex ? out : null;
 }
 
 export interface HmacSigner {
@@ -57,17 +49,23 @@ export interface HmacSigner {
 
 /** Prepares the padded key blocks once; keys longer than a block are hashed first (RFC 2104). */
 export function hmacSigner(sha256: Sha256, key: Uint8Array): HmacSigner {
-  var k = key.length > BLOCK ? new Uint8Array(sha256(key)) : key;
-  var inner = new Uint8Array(BLOCK);
-  var outer = new Uint8Array(BLOCK);
+  // The key, zero-padded to a block: [0, 64) the inner pad, [64, 128) the outer one.
+  var pads = new Uint8Array(2 * BLOCK);
+  pads.set(key.length > BLOCK ? new Uint8Array(sha256(key)) : key);
+  pads.set(pads.subarray(0, BLOCK), BLOCK);
   for (var i = 0; i < BLOCK; i++) {
-    var byte = i < k.length ? k[i] : 0;
-    inner[i] = byte ^ 0x36;
-    outer[i] = byte ^ 0x5c;
+    pads[i] ^= 0x36;
+    pads[BLOCK + i] ^= 0x5c;
+  }
+  /** SHA-256 of the pad at `at` followed by `data`. */
+  function hashPadded(at: number, data: Uint8Array): Uint8Array {
+    var block = new Uint8Array(BLOCK + data.length);
+    block.set(pads.subarray(at, at + BLOCK));
+    block.set(data, BLOCK);
+    return new Uint8Array(sha256(block));
   }
   function mac(message: Uint8Array): Uint8Array {
-    var innerHash = new Uint8Array(sha256(concat(inner, message)));
-    return new Uint8Array(sha256(concat(outer, innerHash)));
+    return hashPadded(BLOCK, hashPadded(0, message));
   }
   return {
     mac: mac,

@@ -42,11 +42,8 @@ export type Classifier = (features: number[]) => Classification;
 /** `history` holds previous CO2 readings, oldest first. */
 export function occupancyFeatures(history: number[], readings: Readings, window: number): number[] {
   var c = readings.c;
-  var dc = 0;
-  if (c !== null && history.length > 0) {
-    var span = history.length;
-    dc = Math.floor(((c - history[0]) * window) / span);
-  }
+  var span = history.length;
+  var dc = c !== null && span > 0 ? Math.floor(((c - history[0]) * window) / span) : 0;
   return [
     readings.t === null ? 0 : readings.t,
     readings.h === null ? 0 : readings.h,

@@ -21,6 +21,14 @@ describe('outbox', () => {
     expect(lines(flash)).toEqual([line(2, 0, 'c'), line(10, 1)]);
   });
 
+  it('ignores files that are not outbox frames, even with the prefix', () => {
+    const flash = new MemoryFlash();
+    outboxPut(flash, 's', 3, 1, line(3, 1), 10);
+    for (const name of ['sp.o', 'sp.os', 'sp.os3', 'sp.os_1', 'sp.os3_', 'sp.osx_1', 'sp.os3_y', 'sp.s0', 'xsp.os1_1']) flash.write(name, 'junk');
+    expect(outboxEntries(flash).map((e) => e.name)).toEqual(['sp.os3_1']);
+    expect(outboxAck(flash, 3, 1)).toBe(true);
+  });
+
   it('when full drops the oldest reading/summary/status/error before any class change, and counts', () => {
     const flash = new MemoryFlash();
     outboxPut(flash, 'c', 1, 0, line(1, 0, 'c'), 4);

@@ -27,60 +27,39 @@ export interface OutboxEntry {
   seq: number;
 }
 
-export function outboxName(kind: string, boot: number, seq: number): string {
-  return OUTBOX_PREFIX + kind + boot + '_' + seq;
-}
-
-function parseName(name: string): OutboxEntry | null {
-  if (name.substr(0, OUTBOX_PREFIX.length) !== OUTBOX_PREFIX) return null;
-  var rest = name.substr(OUTBOX_PREFIX.length + 1);
-  var bar = rest.indexOf('_');
-  if (bar < 1) return null;
-  var boot = parseInt(rest.substr(0, bar), 10);
-  var seq = parseInt(rest.substr(bar + 1), 10);
-  if (isNaN(boot) || isNaN(seq)) return null;
-  return { name: name, kind: name.charAt(OUTBOX_PREFIX.length), boot: boot, seq: seq };
-}
-
-function byAge(a: OutboxEntry, b: OutboxEntry): number {
-  return a.boot - b.boot || a.seq - b.seq;
-}
-
 /** Pending frames, oldest first (by boot, then seq). */
 export function outboxEntries(flash: Flash): OutboxEntry[] {
   var names = flash.list();
   var entries: OutboxEntry[] = [];
   for (var i = 0; i < names.length; i++) {
-    var entry = parseName(names[i]);
-    if (entry) entries.push(entry);
+    // The layout outboxPut writes: the prefix (4 chars), the kind, then "<boot>_<seq>".
+    var name = names[i];
+    var bar = name.indexOf('_');
+    var entry = { name: name, kind: name.charAt(4), boot: parseInt(name.substring(5, bar), 10), seq: parseInt(name.substr(bar + 1), 10) };
+    // Another file, or a name outboxPut never makes: NaN fails both comparisons.
+    if (name.substr(0, 4) === OUTBOX_PREFIX && entry.boot >= 0 && entry.seq >= 0) entries.push(entry);
   }
-  entries.sort(byAge);
-  return entries;
-}
-
-/** The oldest entry of the lowest drop rank. */
-function victim(entries: OutboxEntry[]): OutboxEntry {
-  var best = entries[0];
-  for (var i = 1; i < entries.length; i++) {
-    if (DROP_RANK.indexOf(entries[i].kind) < DROP_RANK.indexOf(best.kind)) best = entries[i];
-  }
-  return best;
+  return entries.sort(function (a, b) {
+    return a.boot - b.boot || a.seq - b.seq;
+  });
 }
 
 /**
- * Stores a signed line; first drops frames (policy above) until there is room for it.
- * Returns how many frames were dropped.
+ * Stores a signed line; first drops frames (policy above: the oldest entry of the lowest drop
+ * rank) until there is room for it. Returns how many frames were dropped.
  */
 export function outboxPut(flash: Flash, kind: string, boot: number, seq: number, line: string, maxRecords: number): number {
   var entries = outboxEntries(flash);
   var dropped = 0;
-  while (entries.length >= maxRecords && entries.length > 0) {
-    var gone = victim(entries);
+  for (; entries.length >= maxRecords && entries.length > 0; dropped++) {
+    var gone = entries[0];
+    for (var i = 1; i < entries.length; i++) {
+      if (DROP_RANK.indexOf(entries[i].kind) < DROP_RANK.indexOf(gone.kind)) gone = entries[i];
+    }
     flash.erase(gone.name);
     entries.splice(entries.indexOf(gone), 1);
-    dropped++;
   }
-  flash.write(outboxName(kind, boot, seq), encodeRecord(line));
+  flash.write(OUTBOX_PREFIX + kind + boot + '_' + seq, encodeRecord(line));
   return dropped;
 }
 

@@ -19,6 +19,20 @@ describe('record', () => {
     expect(decodeRecord(undefined)).toBeNull();
   });
 
+  it('rejects a damaged header: marker, length digits (hex, non-hex, too long) and checksum', () => {
+    const record = encodeRecord('{"g":3,"v":{"e":0,"b":512}}');
+    const at = (i: number, c: string) => record.slice(0, i) + c + record.slice(i + 1);
+    expect(decodeRecord(at(0, '$'))).toBeNull();
+    for (let i = 1; i < 9; i++) {
+      for (const c of ['g', '\xff', '-', 'F']) expect(decodeRecord(at(i, c)), `${i} ${c}`).toBeNull();
+      // Another valid hex digit: a different length or checksum than the payload has.
+      expect(decodeRecord(at(i, record[i] === '0' ? '1' : '0'))).toBeNull();
+    }
+    expect(decodeRecord(record.slice(0, 9))).toBeNull(); // header alone, payload missing
+    expect(decodeRecord('')).toBeNull();
+    expect(decodeRecord(encodeRecord(''))).toBe(''); // an empty payload is still a valid record
+  });
+
   it('fletcher16 matches a known value', () => {
     expect(fletcher16('abcde')).toBe(0xc8f0);
   });

@@ -7,17 +7,8 @@
  * Payloads are ASCII (JSON or a signed frame), so they never contain 0xFF. Fletcher-16 catches
  * every torn tail (a run of 0xFF replacing bytes changes the sums) and costs one short JS loop.
  */
-
-/** 4 lowercase hex digits (n < 65536). */
-function hex4(n: number): string {
-  return (n + 0x10000).toString(16).substr(1);
-}
-
-/** Parses 4 hex digits at `at` (-1 if not hex; a damaged digit is caught by the checksum). */
-function parseHex4(text: string, at: number): number {
-  var value = parseInt(text.substr(at, 4), 16);
-  return isNaN(value) ? -1 : value;
-}
+import { ERASED } from './flash';
+import { hex4 } from './hex';
 
 /** Fletcher-16 over 8-bit char codes. */
 export function fletcher16(text: string): number {
@@ -38,14 +29,15 @@ export function encodeRecord(payload: string): string {
   return '#' + hex4(payload.length) + hex4(fletcher16(payload)) + payload;
 }
 
-/** The payload, or null when the record is missing, torn, or corrupt. Trailing bytes are ignored. */
+/**
+ * The payload, or null when the record is missing, torn, or corrupt. Trailing bytes are ignored.
+ * Decoding re-encodes the payload the header announces and compares the header too: one code path
+ * checks the marker, the length (a short payload re-encodes to another length) and the checksum.
+ */
 export function decodeRecord(stored: string | undefined): string | null {
-  if (stored === undefined || stored.length < RECORD_HEADER || stored.charAt(0) !== '#') return null;
-  var length = parseHex4(stored, 1);
-  var sum = parseHex4(stored, 5);
-  if (length < 0 || sum < 0 || stored.length < RECORD_HEADER + length) return null;
-  var payload = stored.substr(RECORD_HEADER, length);
+  var text = stored || '';
+  // A damaged length digit gives NaN: no payload, whose header then differs from the stored one.
+  var payload = text.substr(RECORD_HEADER, parseInt(text.substr(1, 4), 16) || 0);
   // Payloads are ASCII: an 0xFF byte can only be unwritten flash, i.e. a torn write.
-  if (payload.indexOf('\xff') >= 0) return null;
-  return fletcher16(payload) === sum ? payload : null;
+  return payload.indexOf(ERASED) < 0 && encodeRecord(payload) === text.substr(0, RECORD_HEADER + payload.length) ? payload : null;
 }

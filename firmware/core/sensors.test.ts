@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBh1750, decodeScd41, encodeScd41, sensirionCrc8 } from './sensors.ts';
+import { busAttempt, decodeBh1750, decodeScd41, encodeScd41, sensirionCrc8 } from './sensors.ts';
 
 describe('sensor decoding', () => {
   it('Sensirion CRC-8 matches the datasheet example (0xBEEF -> 0x92)', () => {
     expect(sensirionCrc8(0xbe, 0xef)).toBe(0x92);
+  });
+
+  it('Sensirion CRC-8 equals the textbook bitwise CRC (poly 0x31, init 0xFF) on every 16-bit word', () => {
+    const reference = (bytes: number[]): number => {
+      let crc = 0xff;
+      for (const byte of bytes) {
+        crc ^= byte;
+        for (let bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x31) & 0xff : (crc << 1) & 0xff;
+      }
+      return crc;
+    };
+    for (let hi = 0; hi < 256; hi++) for (let lo = 0; lo < 256; lo++) if (sensirionCrc8(hi, lo) !== reference([hi, lo])) expect([hi, lo]).toBe('equal');
+  });
+
+  it('busAttempt turns an exception (an I2C NAK on Espruino) into the fault value and passes results through', () => {
+    expect(busAttempt('x_nak', () => { throw new Error('NAK'); })).toEqual({ ok: false, code: 'x_nak' });
+    expect(busAttempt('x_nak', () => null)).toBeNull();
+    expect(busAttempt('x_nak', () => ({ ok: true, lux: 3 }))).toEqual({ ok: true, lux: 3 });
   });
 
   it('decodes SCD41 words to integer scaled units, exactly like the datasheet formulas', () => {

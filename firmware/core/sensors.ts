@@ -4,12 +4,13 @@
  * All results are integers in scaled units (ESPRUINO.md: never rely on number printing).
  */
 
-/** Sensirion CRC-8: polynomial 0x31, init 0xFF, over one 16-bit word (two bytes). */
+/** Sensirion CRC-8: polynomial 0x31, init 0xFF, over one 16-bit word (two bytes, MSB first). */
 export function sensirionCrc8(hi: number, lo: number): number {
-  var crc = 0xff ^ hi;
-  for (var pass = 0; pass < 2; pass++) {
-    for (var bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x31) & 0xff : (crc << 1) & 0xff;
-    if (pass === 0) crc ^= lo;
+  var crc = 0xff;
+  for (var bit = 0; bit < 16; bit++) {
+    // Each byte enters the register before its 8 shifts.
+    if (!(bit & 7)) crc ^= bit ? lo : hi;
+    crc = ((crc << 1) ^ (crc & 0x80 ? 0x31 : 0)) & 0xff;
   }
   return crc;
 }
@@ -34,18 +35,30 @@ export interface SensorFault {
   code: string;
 }
 
+/** A driver's expected failure, as a value (the code travels in an error frame). */
+export function sensorFault(code: string): SensorFault {
+  return { ok: false, code: code };
+}
+
+/** Runs one bus transaction; an exception (Espruino throws on an I2C NAK) becomes the fault `code`. */
+export function busAttempt<T>(code: string, transaction: () => T): T | SensorFault {
+  try {
+    return transaction();
+  } catch (e) {
+    return sensorFault(code);
+  }
+}
+
 /** Decodes read_measurement's 9 bytes (CO2, T, RH words, each followed by its CRC). */
 export function decodeScd41(bytes: ArrayLike<number>): Scd41Reading | SensorFault {
-  if (bytes.length !== 9) return { ok: false, code: 'scd41_short' };
-  var words = [0, 0, 0];
-  for (var i = 0; i < 3; i++) {
-    var hi = bytes[3 * i];
-    var lo = bytes[3 * i + 1];
-    if (sensirionCrc8(hi, lo) !== bytes[3 * i + 2]) return { ok: false, code: 'scd41_crc' };
-    words[i] = (hi << 8) | lo;
+  if (bytes.length !== 9) return sensorFault('scd41_short');
+  var words: number[] = [];
+  for (var i = 0; i < 9; i += 3) {
+    if (sensirionCrc8(bytes[i], bytes[i + 1]) !== bytes[i + 2]) return sensorFault('scd41_crc');
+    words.push((bytes[i] << 8) | bytes[i + 1]);
   }
   // The SCD41 answers 0 ppm when no measurement was ready.
-  if (words[0] === 0) return { ok: false, code: 'scd41_not_ready' };
+  if (words[0] === 0) return sensorFault('scd41_not_ready');
   return {
     ok: true,
     co2: words[0],
@@ -78,7 +91,7 @@ export interface Bh1750Reading {
 }
 
 export function decodeBh1750(bytes: ArrayLike<number>): Bh1750Reading | SensorFault {
-  if (bytes.length !== 2) return { ok: false, code: 'bh1750_short' };
+  if (bytes.length !== 2) return sensorFault('bh1750_short');
   var raw = (bytes[0] << 8) | bytes[1];
   return { ok: true, lux: Math.floor((raw * 10) / 12) };
 }

@@ -9,30 +9,25 @@
 import type { Flash } from './flash';
 import { decodeRecord, encodeRecord } from './record';
 
+/** A stored copy as it is in the record's JSON: generation `g`, value `v`. */
 export interface Slot<T> {
-  gen: number;
-  value: T;
-}
-
-function readSlot<T>(flash: Flash, name: string): Slot<T> | null {
-  var payload = decodeRecord(flash.read(name));
-  if (payload === null) return null;
-  try {
-    var parsed = JSON.parse(payload);
-    if (typeof parsed !== 'object' || parsed === null || typeof parsed.g !== 'number') return null;
-    return { gen: parsed.g, value: parsed.v };
-  } catch (e) {
-    return null;
-  }
+  g: number;
+  v: T;
 }
 
 /** The newest complete copy, or null when neither slot holds one. */
 export function loadSlot<T>(flash: Flash, prefix: string): Slot<T> | null {
-  var a = readSlot<T>(flash, prefix + '0');
-  var b = readSlot<T>(flash, prefix + '1');
-  if (a === null) return b;
-  if (b === null) return a;
-  return b.gen > a.gen ? b : a;
+  var best: Slot<T> | null = null;
+  for (var i = 0; i < 2; i++) {
+    try {
+      // A missing or torn record parses as 0, whose missing `g` compares false: no copy.
+      var copy = JSON.parse(decodeRecord(flash.read(prefix + i)) || '0');
+      if (copy.g > (best ? best.g : -1)) best = copy;
+    } catch (e) {
+      // A record whose payload is not JSON (or is null): not a copy either.
+    }
+  }
+  return best;
 }
 
 /** Saves `value` as generation `gen` (pass the loaded gen + 1, or 1 when nothing was loaded). */

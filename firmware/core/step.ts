@@ -71,77 +71,64 @@ export function initialState(): Persisted {
 
 /** A loaded value of another state version is treated as lost (a new firmware starts afresh). */
 export function isPersisted(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as Persisted).v === STATE_VERSION;
-}
-
-/** floor(sum / count), or null without valid readings. */
-function mean(sum: number, count: number): number | null {
-  return count > 0 ? Math.floor(sum / count) : null;
+  // Any JSON value but null and undefined has properties to read (a number's `v` is undefined).
+  return value != null && (value as Persisted).v === STATE_VERSION;
 }
 
 export function step(previous: Persisted | null, input: StepInput, config: StepConfig, classify: Classifier): StepResult {
-  var lost = previous === null;
-  var state = previous === null ? initialState() : previous;
+  var old = previous || initialState();
+  // The next state starts as a deep copy (the caller's object is left alone) and is updated in place.
+  var state: Persisted = JSON.parse(JSON.stringify(old));
   var r = input.readings;
   var status = input.status;
   var frames: OutFrame[] = [];
 
-  if (lost || status.cause !== WAKE_TIMER || status.flags.length > 0) {
+  if (!previous || status.cause !== WAKE_TIMER || status.flags.length) {
     frames.push({
       k: 't',
       d: {
         cause: status.cause, flags: status.flags.join(','), free: status.free,
-        used: status.used, total: status.total, drops: state.drops, torn: state.torn,
+        used: status.used, total: status.total, drops: old.drops, torn: old.torn,
       },
     });
   }
   for (var i = 0; i < r.faults.length; i++) frames.push({ k: 'e', d: { code: r.faults[i] } });
 
-  var features = occupancyFeatures(state.co2, r, config.slopeWindow);
-  var label = state.label;
+  var features = occupancyFeatures(old.co2, r, config.slopeWindow);
   if (features[F_L] !== MISSING || features[F_C] !== MISSING) {
     var result = classify(features);
-    label = result.label;
-    if (label !== state.label) {
+    state.label = result.label;
+    if (result.label !== old.label) {
       frames.push({
         k: 'c',
-        d: { from: state.label, to: label, score: result.score, t: features[0], h: features[1], l: features[2], c: features[3], dc: features[4] },
+        d: { from: old.label, to: result.label, score: result.score, t: features[0], h: features[1], l: features[2], c: features[3], dc: features[4] },
       });
     }
   }
+  state.co2 = nextHistory(state.co2, r.c, config.slopeWindow);
 
+  // Summary accumulators [t, h, l, c], and their means: floor(sum / count), null without valid readings.
   var values = [r.t, r.h, r.l, r.c];
-  var sum = state.sum.slice();
-  var cnt = state.cnt.slice();
+  var mean: (number | null)[] = [];
   for (var j = 0; j < 4; j++) {
     var value = values[j];
     if (value !== null) {
-      sum[j] += value;
-      cnt[j]++;
+      state.sum[j] += value;
+      state.cnt[j]++;
     }
+    mean[j] = state.cnt[j] > 0 ? Math.floor(state.sum[j] / state.cnt[j]) : null;
   }
-  var n = state.n + 1;
-  var occ = state.occ + (label === 1 ? 1 : 0);
-  if (n >= config.summaryEvery) {
+  state.n++;
+  if (state.label === 1) state.occ++;
+  if (state.n >= config.summaryEvery) {
     frames.push({
       k: 's',
-      d: {
-        n: n, t: mean(sum[0], cnt[0]), h: mean(sum[1], cnt[1]), l: mean(sum[2], cnt[2]), c: mean(sum[3], cnt[3]),
-        occ: occ, drops: state.drops, torn: state.torn,
-      },
+      d: { n: state.n, t: mean[0], h: mean[1], l: mean[2], c: mean[3], occ: state.occ, drops: old.drops, torn: old.torn },
     });
-    n = 0;
-    occ = 0;
-    sum = [0, 0, 0, 0];
-    cnt = [0, 0, 0, 0];
+    state.n = state.occ = 0;
+    state.sum = [0, 0, 0, 0];
+    state.cnt = [0, 0, 0, 0];
   }
 
-  return {
-    persisted: {
-      v: STATE_VERSION, co2: nextHistory(state.co2, r.c, config.slopeWindow), label: label,
-      n: n, sum: sum, cnt: cnt, occ: occ, drops: state.drops, torn: state.torn,
-    },
-    frames: frames,
-    sleepMs: config.periodMs,
-  };
+  return { persisted: state, frames: frames, sleepMs: config.periodMs };
 }

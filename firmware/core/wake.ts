@@ -15,9 +15,9 @@ import type { StepConfig } from './config';
 import type { Flash } from './flash';
 import type { HmacSigner } from './hmac';
 import type { Classifier } from './occupancy';
-import { outboxEntries, outboxLine, outboxPut } from './outbox';
+import { outboxEntries, outboxLine, outboxPut, type OutboxEntry } from './outbox';
 import { loadSlot, saveSlot } from './slots';
-import type { Persisted, StepInput } from './step';
+import type { Persisted, StepInput, StepResult } from './step';
 import { isPersisted, step } from './step';
 import { asciiJson, formatFrame } from './wire';
 
@@ -34,39 +34,32 @@ export interface PendingFrame {
   line: string;
 }
 
-export interface WakeOutcome {
-  boot: number;
-  /** Lines put in the outbox this wake, in order. */
+/** The step's result (the state saved, drops included), with the lines put in the outbox this wake, in order. */
+export interface WakeOutcome extends StepResult {
   lines: string[];
-  persisted: Persisted;
-  sleepMs: number;
 }
 
-export function beginWake(flash: Flash): number {
-  return nextBoot(flash);
-}
+/** beginWake(flash): the boot counter's nextBoot itself (one function in the bundle, not a wrapper). */
+export { nextBoot as beginWake };
 
 export function loadState(flash: Flash): { gen: number; state: Persisted | null } {
-  var slot = loadSlot<Persisted>(flash, STATE_SLOTS);
-  if (slot === null) return { gen: 0, state: null };
-  return { gen: slot.gen, state: isPersisted(slot.value) ? slot.value : null };
+  var slot = loadSlot<Persisted | null>(flash, STATE_SLOTS) || { g: 0, v: null };
+  return { gen: slot.g, state: isPersisted(slot.v) ? slot.v : null };
 }
 
 export function finishWake(flash: Flash, boot: number, identity: Identity, input: StepInput, config: StepConfig, classify: Classifier): WakeOutcome {
   var loaded = loadState(flash);
-  var result = step(loaded.state, input, config, classify);
-  var lines: string[] = [];
-  var drops = 0;
-  for (var seq = 0; seq < result.frames.length; seq++) {
-    var frame = result.frames[seq];
+  var outcome = step(loaded.state, input, config, classify) as WakeOutcome;
+  outcome.lines = [];
+  for (var seq = 0; seq < outcome.frames.length; seq++) {
+    var frame = outcome.frames[seq];
     var json = asciiJson({ dev: identity.dev, boot: boot, seq: seq, k: frame.k, d: frame.d });
     var line = formatFrame(json, identity.signer.signHex(json));
-    drops += outboxPut(flash, frame.k, boot, seq, line, config.outboxMax);
-    lines.push(line);
+    outcome.persisted.drops += outboxPut(flash, frame.k, boot, seq, line, config.outboxMax);
+    outcome.lines.push(line);
   }
-  result.persisted.drops += drops;
-  saveSlot(flash, STATE_SLOTS, loaded.gen + 1, result.persisted);
-  return { boot: boot, lines: lines, persisted: result.persisted, sleepMs: result.sleepMs };
+  saveSlot(flash, STATE_SLOTS, loaded.gen + 1, outcome.persisted);
+  return outcome;
 }
 
 /**
@@ -79,9 +72,11 @@ export function pendingFrames(flash: Flash, limit: number, onTorn?: (count: numb
   var out: PendingFrame[] = [];
   var torn = 0;
   for (var i = 0; i < entries.length && out.length < limit; i++) {
-    var line = outboxLine(flash, entries[i]);
-    if (line === null) torn++;
-    else out.push({ boot: entries[i].boot, seq: entries[i].seq, line: line });
+    // The outbox entry itself, with its line: a PendingFrame (its name and kind come along).
+    var frame = entries[i] as OutboxEntry & { line: string | null };
+    frame.line = outboxLine(flash, frame);
+    if (frame.line === null) torn++;
+    else out.push(frame as PendingFrame);
   }
   if (torn > 0 && onTorn) onTorn(torn);
   else if (torn > 0) {

@@ -10,6 +10,7 @@
  *
  * Device code: ES5 only, no regular expressions (Espruino mishandles many), no Map/Set.
  */
+import { hex4 } from './hex';
 
 /** Every telemetry line starts with this; REPL noise never does. */
 export var WIRE_PREFIX = '@s1 ';
@@ -58,13 +59,7 @@ export function asciiJson(value: unknown): string {
   var out = '';
   for (var i = 0; i < json.length; i++) {
     var code = json.charCodeAt(i);
-    if (code < 128) {
-      out += json.charAt(i);
-    } else {
-      var hex = code.toString(16);
-      while (hex.length < 4) hex = '0' + hex;
-      out += '\\u' + hex;
-    }
+    out += code < 128 ? json.charAt(i) : '\\u' + hex4(code);
   }
   return out;
 }

@@ -9,8 +9,8 @@ export var I2C_PINS: { [board: string]: { scl: string; sda: string } } = {
   ESP32C3_IDF4: { scl: 'D9', sda: 'D8' },
 };
 
-/** The I2C pins of the board running this code (ESP32 defaults when the board is unknown). */
-export function boardI2cPins(): { scl: Pin; sda: Pin } {
+/** Sets I2C1 up on the I2C pins of the board running this code (ESP32 defaults when the board is unknown). */
+export function setupBoardI2c(bitrate: number): void {
   var names = I2C_PINS[process.env.BOARD] || I2C_PINS.ESP32;
-  return { scl: global[names.scl], sda: global[names.sda] };
+  I2C1.setup({ scl: global[names.scl], sda: global[names.sda], bitrate: bitrate });
 }

@@ -5,15 +5,16 @@
 import type { Sha256 } from '../core/hmac';
 
 export function deviceSha256(): Sha256 | null {
-  var crypto: EspruinoCrypto;
   try {
-    crypto = require('crypto');
+    var crypto: EspruinoCrypto = require('crypto');
+    // Called through the module object, as documented, rather than as a detached native.
+    if (typeof crypto.SHA256 === 'function') {
+      return function (data: Uint8Array): ArrayBuffer {
+        return crypto.SHA256!(data);
+      };
+    }
   } catch (e) {
-    return null;
+    // No crypto module in this build: same answer as no SHA256.
   }
-  var sha = crypto && crypto.SHA256;
-  if (typeof sha !== 'function') return null;
-  return function (data: Uint8Array): ArrayBuffer {
-    return sha!(data);
-  };
+  return null;
 }

@@ -19,7 +19,7 @@ export function readDeviceIdentity(flash: Flash): DeviceIdentity {
     var parsed = JSON.parse(text);
     var key = fromHex(parsed.key);
     var id = parsed.id;
-    if (typeof id === 'string' && id.length > 0 && id.length <= 32 && key !== null && key.length === 32) return { ok: true, id: id, key: key };
+    if (typeof id === 'string' && id.length > 0 && id.length <= 32 && key && key.length === 32) return { ok: true, id: id, key: key };
   } catch (e) {
     // Not JSON, or key not a string: same answer as a bad shape.
   }
@@ -35,14 +35,8 @@ export function readDeviceIdentity(flash: Flash): DeviceIdentity {
  */
 export function signingIdentity(flash: Flash): { dev: string; signer: HmacSigner } | null {
   var sha256 = deviceSha256();
-  if (sha256 === null) {
-    print('spruce: E_NO_SHA256 no crypto.SHA256');
-    return null;
-  }
   var device = readDeviceIdentity(flash);
-  if (!device.ok) {
-    print('spruce: ' + device.code + ' provision spruce.dev');
-    return null;
-  }
-  return { dev: device.id, signer: hmacSigner(sha256, device.key) };
+  if (sha256 && device.ok) return { dev: device.id, signer: hmacSigner(sha256, device.key) };
+  print('spruce: ' + (sha256 ? (device as { code: string }).code + ' provision spruce.dev' : 'E_NO_SHA256 no crypto.SHA256'));
+  return null;
 }

@@ -78,6 +78,8 @@ declare var E: {
   /** In place; forward transform is divided by N. Use Float32Array/Float64Array buffers. */
   FFT(re: EspruinoNumbers, im?: EspruinoNumbers, inverse?: boolean): void;
   toUint8Array(...data: any[]): Uint8Array;
+  /** zlib's CRC-32 of the bytes (an ArrayBuffer, typed array, array or string), unsigned. */
+  CRC32(data: any): number;
   /** A flat string of the bytes given, or undefined when no flat string can be allocated. */
   toString(...data: any[]): string | undefined;
   getErrorFlags(): EspruinoErrorFlag[];

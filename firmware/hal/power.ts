@@ -14,10 +14,7 @@ export function wakeStatus(): WakeStatus {
 
 /** Sleeps what is left of `periodMs` since `startedAt` (getTime() seconds), at least 1 s. */
 export function deepSleepRest(periodMs: number, startedAt: number): void {
-  var awakeMs = (getTime() - startedAt) * 1000;
-  var ms = periodMs - awakeMs;
-  if (ms < 1000) ms = 1000;
-  ESP32.deepSleep(Math.floor(ms) * 1000);
+  ESP32.deepSleep(Math.floor(Math.max(periodMs - (getTime() - startedAt) * 1000, 1000)) * 1000);
 }
 
 /**

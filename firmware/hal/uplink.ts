@@ -24,34 +24,32 @@ export interface Uplink {
  * `removeFrame` whenever no send is in progress, so a host may acknowledge frames of an earlier
  * wake at any moment the board is awake; they are then not offered again.
  */
-export function serialUplink(ackWindowMs: number, removeFrame?: (boot: number, seq: number) => boolean): Uplink {
-  var handler = removeFrame || function (): boolean {
-    return false;
-  };
+export function serialUplink(ackWindowMs: number, removeFrame: (boot: number, seq: number) => boolean): Uplink {
+  var handler = removeFrame;
   global.ack = function (boot: number, seq: number): boolean {
     return handler(boot, seq);
   };
   return {
     send: function (frames, acked, done) {
+      // Offered frames not yet confirmed; -1 once the window is over.
       var waiting = frames.length;
-      var finished = false;
       var timer = 0;
       function finish(): void {
-        if (finished) return;
-        finished = true;
+        if (waiting < 0) return;
+        waiting = -1;
         if (timer) clearTimeout(timer);
         done();
       }
       handler = function (boot: number, seq: number): boolean {
         var removed = acked(boot, seq);
         for (var i = 0; i < frames.length; i++) {
-          if (removed && frames[i].boot === boot && frames[i].seq === seq && --waiting <= 0) finish();
+          if (removed && frames[i].boot === boot && frames[i].seq === seq && --waiting === 0) finish();
         }
         return removed;
       };
       for (var i = 0; i < frames.length; i++) print(frames[i].line);
-      if (waiting === 0) finish();
-      else timer = setTimeout(finish, ackWindowMs);
+      if (waiting) timer = setTimeout(finish, ackWindowMs);
+      else finish();
     },
   };
 }

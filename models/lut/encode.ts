@@ -37,6 +37,19 @@ export function fnv1a(bytes: Uint8Array): number {
   return hash >>> 0;
 }
 
+/**
+ * CRC-32 (the zlib/IEEE one, reflected, polynomial 0xEDB88320) of the bytes: what Espruino's
+ * E.CRC32 returns, so the generated MODEL_CRC is the number the board computes over the file.
+ */
+export function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return ~crc >>> 0;
+}
+
 export function encodeLut(contents: LutContents): Uint8Array {
   const { features: f, bins: b, columns: k } = contents;
   const pairs = contents.pairs ?? [];

@@ -7,9 +7,10 @@
 import { hostNatives } from '../../host/espruino/natives.ts';
 import { parseLut, type LutModel } from '../../firmware/core/lut/format.ts';
 import { classifyReference, createLutClassifier } from '../../firmware/core/lut/infer.ts';
+import { binaryLut, lutClassifier } from '../../firmware/core/lut/compact.ts';
 import { groupFolds, stratifiedFolds } from '../data/split.ts';
 import { binOf, binRows, fitThresholds, quantileThresholds } from './bins.ts';
-import { encodeLut } from './encode.ts';
+import { crc32, encodeLut } from './encode.ts';
 import { columnsFor, fitLogReg, predictFloat, type FloatTable } from './logreg.ts';
 import { fitLinear, rawWeight } from './linear.ts';
 import { quantize, type QuantizedTable } from './quantize.ts';
@@ -233,9 +234,26 @@ export function predictModelRows(model: LutModel, rows: Int32Array[]): Int32Arra
   return Int32Array.from(rows, (row) => classifyReference(model, row));
 }
 
-/** Predictions through the fast kernel with the host's exact natives (what the device runs). */
+/**
+ * Predictions through the kernel a device runs, with the host's exact natives: for a model
+ * without pair tables the compact kernels (core/lut/compact.ts, layout from the dimensions, file
+ * checked by its CRC-32; binaryLut for a binary model, as the occupancy app runs it, else
+ * lutClassifier), otherwise the general fast kernel (infer.ts).
+ */
 export function predictModelRowsFast(model: LutModel, rows: Int32Array[]): Int32Array {
-  const classifier = createLutClassifier(hostNatives, model);
+  if (model.pairs.length > 0) {
+    const classifier = createLutClassifier(hostNatives, model);
+    return Int32Array.from(rows, (row) => classifier.classify(row));
+  }
+  // parseLut's views sit on the whole file, from byte 0.
+  const file = model.thresholds.buffer.slice(0, model.byteLength) as ArrayBuffer;
+  if (model.columns === 1) {
+    const files = { natives: { CRC32: (data: ArrayBuffer) => crc32(new Uint8Array(data)) }, read: () => file };
+    const index = Array.from({ length: model.features }, (_, f) => f);
+    const crc = crc32(new Uint8Array(file));
+    return Int32Array.from(rows, (row) => binaryLut(files, 'model', crc, model.bins, index, row)?.label ?? -1);
+  }
+  const classifier = lutClassifier(hostNatives, file, model.features, model.bins, model.columns);
   return Int32Array.from(rows, (row) => classifier.classify(row));
 }
 

@@ -17,8 +17,8 @@ import { asciiJson, formatFrame } from '../../core/wire';
 import { nextBoot } from '../../core/boot';
 import { outboxAck, outboxPut } from '../../core/outbox';
 import { pendingFrames, type PendingFrame } from '../../core/wake';
-import { loadLutModel } from '../../core/lut/runtime';
-import { boardI2cPins } from '../../hal/board';
+import { activityClassifier } from './classifier';
+import { setupBoardI2c } from '../../hal/board';
 import { signingIdentity } from '../../hal/device';
 import { compactIfLow, deviceFlash } from '../../hal/storage';
 import { deviceModelEnvironment } from '../../hal/lut';
@@ -37,9 +37,9 @@ function start(): void {
   var identity = signing; // non-null from here on, also inside the callbacks below
   var env = deviceModelEnvironment();
   if (env === null) return;
-  var model = loadLutModel(env.natives, env.read(MODEL_FILE), MODEL_FILE, MODEL_HASH);
-  if (!model.ok) {
-    print('spruce: ' + model.code + ' ' + model.detail);
+  var classifier = activityClassifier(env);
+  if (classifier === null) {
+    print('spruce: E_MODEL_CRC ' + MODEL_FILE + ' is missing or is not the model this firmware was built with');
     return;
   }
   // The boot counter rises before anything is sent with its value (core/boot.ts), so a
@@ -85,7 +85,7 @@ function start(): void {
     natives: env.natives,
     spec: SPEC,
     featureIndex: FEATURE_INDEX,
-    classifier: model.classifier,
+    classifier: classifier,
     classes: LABELS.length,
     hop: ACTIVITY_CONFIG.hop,
     summaryEvery: ACTIVITY_CONFIG.summaryEvery,
@@ -100,8 +100,7 @@ function start(): void {
       return tracker.classify([ax, ay, az, mag]);
     },
   };
-  var pins = boardI2cPins();
-  I2C1.setup({ scl: pins.scl, sda: pins.sda, bitrate: 400000 });
+  setupBoardI2c(400000);
   var fault = mpu6050Start(I2C1);
   send('t', { app: 'activity', model: MODEL_HASH, hz: ACTIVITY_CONFIG.rateHz, fault: fault ? fault.code : null });
   if (fault) return;

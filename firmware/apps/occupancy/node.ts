@@ -20,7 +20,7 @@ import type { Readings } from '../../core/occupancy';
 import { beginWake, finishWake, pendingFrames } from '../../core/wake';
 import { outboxAck } from '../../core/outbox';
 import { SCD41_MEASURE_MS } from '../../core/sensors';
-import { boardI2cPins } from '../../hal/board';
+import { setupBoardI2c } from '../../hal/board';
 import { signingIdentity } from '../../hal/device';
 import { deepSleepRest, wakeStatus } from '../../hal/power';
 import { bh1750Read, bh1750Start } from '../../hal/sensors/bh1750';
@@ -62,22 +62,20 @@ export function runNode(link: (w: NodeWake) => NodeLink): void {
     return outboxAck(flash, ackBoot, ackSeq);
   }
   var chosen = link({ flash: flash, dev: identity.dev, boot: boot, removeFrame: removeFrame });
-  var pins = boardI2cPins();
-  I2C1.setup({ scl: pins.scl, sda: pins.sda, bitrate: 100000 });
-  var faults: string[] = [];
+  setupBoardI2c(100000);
   var co2Fault = scd41Start(I2C1);
   var lightFault = bh1750Start(I2C1);
   chosen.wait(SCD41_MEASURE_MS + 100, function () {
-    var readings: Readings = { t: null, h: null, c: null, l: null, faults: faults };
+    var readings: Readings = { t: null, h: null, c: null, l: null, faults: [] };
     var air = co2Fault || scd41Read(I2C1);
     if (air.ok) {
       readings.t = air.t;
       readings.h = air.h;
       readings.c = air.co2;
-    } else faults.push(air.code);
+    } else readings.faults.push(air.code);
     var light = lightFault || bh1750Read(I2C1);
     if (light.ok) readings.l = light.lux;
-    else faults.push(light.code);
+    else readings.faults.push(light.code);
     var outcome = finishWake(flash, boot, identity, { readings: readings, status: status }, chosen.config, classify);
     chosen.uplink.send(pendingFrames(flash, chosen.limit), removeFrame, function () {
       compactIfLow();

@@ -4,6 +4,7 @@ import { hostNatives } from '../../../host/espruino/natives.ts';
 import { encodeLut, fnv1a, type LutContents } from '../../../models/lut/encode.ts';
 import { parseLut, LUT_HEADER_BYTES } from './format.ts';
 import { classifyReference, createLutClassifier } from './infer.ts';
+import { loadLutModel } from './runtime.ts';
 
 function randomContents(seed: number, bins: number, classes: number, features: number, pairs: number): LutContents {
   let s = seed >>> 0;
@@ -105,5 +106,22 @@ describe('LUT kernels', () => {
       expect(classifyReference(parsed.model, [x])).toBe(cls);
       expect(fast.classify([x])).toBe(cls);
     }
+  });
+});
+
+describe('the general loader (any model, pair tables included)', () => {
+  it('loads a model whose header hash is the expected one and refuses a missing file or another hash', () => {
+    const bytes = encodeLut(randomContents(9, 8, 3, 6, 2));
+    const parsed = parseLut(buffer(bytes));
+    if (!parsed.ok) throw new Error(parsed.detail);
+    const loaded = loadLutModel(hostNatives, buffer(bytes), 'm.lut', parsed.model.hash);
+    if (!loaded.ok) throw new Error(loaded.detail);
+    const x = [5, -40, 12, 90, -7, 33];
+    expect(loaded.classifier.classify(x)).toBe(classifyReference(parsed.model, x));
+    expect(loaded.classes).toBe(3);
+    const code = (r: ReturnType<typeof loadLutModel>) => (r.ok ? 'ok' : r.code);
+    expect(code(loadLutModel(hostNatives, undefined, 'm.lut', parsed.model.hash))).toBe('E_MODEL_MISSING');
+    expect(code(loadLutModel(hostNatives, buffer(bytes), 'm.lut', parsed.model.hash ^ 1))).toBe('E_MODEL_HASH');
+    expect(code(loadLutModel(hostNatives, new ArrayBuffer(4), 'm.lut', parsed.model.hash))).toBe('E_MODEL_SHORT');
   });
 });

@@ -1,16 +1,22 @@
 /**
- * Loading a model for an app: parse the Storage file, check it is the model the bundle was built
- * for (the hash in the generated metadata), and build the fast classifier. Failures are values.
+ * The general way to load a model for an app: parse and validate the Storage file's header, check
+ * it is the model the bundle was built for (the header hash against the generated MODEL_HASH), and
+ * build the general fast classifier (pair tables included). Failures are values. The shipped apps
+ * use the smaller compact.ts instead (no pair tables, layout from the generated file, CRC check:
+ * about 0.4 KB of bundle instead of 3 KB); this loader is for models it does not cover.
  */
 import type { Natives } from '../features/natives';
 import { parseLut } from './format';
 import { createLutClassifier, type LutClassifier } from './infer';
+import type { ModelFiles } from './compact';
 
-/** Where an app gets its natives and model files: the board (hal/lut.ts) or the host (models/host-models.ts). */
-export interface ModelEnvironment {
-  natives: Natives;
-  /** The file's bytes (mapped from flash on the board), or undefined when the file is absent. */
-  read(name: string): ArrayBuffer | undefined;
+/**
+ * Where an app gets its natives and model files: the board (hal/lut.ts) or the host
+ * (models/host-models.ts). `read` gives the file's bytes (mapped from flash on the board), or
+ * undefined when the file is absent; CRC32 checks a file against its generated MODEL_CRC.
+ */
+export interface ModelEnvironment extends ModelFiles {
+  natives: Natives & ModelFiles['natives'];
 }
 
 export type LoadedModel = { ok: true; classifier: LutClassifier; scale: number; classes: number } | { ok: false; code: string; detail: string };
@@ -23,13 +29,4 @@ export function loadLutModel(natives: Natives, buffer: ArrayBuffer | undefined, 
     return { ok: false, code: 'E_MODEL_HASH', detail: name + ' is not the model this firmware was built with' };
   }
   return { ok: true, classifier: createLutClassifier(natives, parsed.model), scale: parsed.model.scale, classes: parsed.model.classes };
-}
-
-/**
- * Confidence 0..100 of a binary model's decision from its integer score (score / scale is the
- * logit): floor(100 · max(p, 1 − p)). For telemetry only; decisions never depend on it.
- */
-export function binaryConfidence(score: number, scale: number): number {
-  var p = 1 / (1 + Math.exp(-score / scale));
-  return Math.floor(100 * (p > 0.5 ? p : 1 - p));
 }

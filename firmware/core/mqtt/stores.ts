@@ -65,8 +65,8 @@ export interface MailboxState {
 
 export function loadMailbox(flash: Flash): { gen: number; state: MailboxState } {
   var slot = loadSlot<MailboxState>(flash, MAILBOX_SLOTS);
-  if (!slot || !slot.value || typeof slot.value.id !== 'number') return { gen: 0, state: { id: 0, set: {} } };
-  return { gen: slot.gen, state: { id: slot.value.id, set: slot.value.set || {} } };
+  if (!slot || !slot.v || typeof slot.v.id !== 'number') return { gen: 0, state: { id: 0, set: {} } };
+  return { gen: slot.g, state: { id: slot.v.id, set: slot.v.set || {} } };
 }
 
 /**
@@ -98,11 +98,11 @@ export function flashMailbox(flash: Flash, decodeBase64: (b64: string) => string
 
 export function loadPolicyState(flash: Flash): { gen: number; state: PolicyState } {
   var slot = loadSlot<PolicyState>(flash, POLICY_SLOTS);
-  var v = slot ? slot.value : null;
+  var v = slot ? slot.v : null;
   if (!slot || !v || typeof v.failures !== 'number' || typeof v.nextTryAt !== 'number' || typeof v.lastContactAt !== 'number') {
-    return { gen: slot ? slot.gen : 0, state: initialPolicyState() };
+    return { gen: slot ? slot.g : 0, state: initialPolicyState() };
   }
-  return { gen: slot.gen, state: v };
+  return { gen: slot.g, state: v };
 }
 
 export function savePolicyState(flash: Flash, gen: number, state: PolicyState): void {

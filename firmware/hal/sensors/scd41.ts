@@ -4,22 +4,18 @@
  * their CRCs (firmware/core/sensors.ts). Faults (NAK, exception, bad CRC) come back as values.
  */
 import type { Scd41Reading, SensorFault } from '../../core/sensors';
-import { decodeScd41, SCD41_ADDRESS, SCD41_MEASURE_SINGLE_SHOT, SCD41_READ_MEASUREMENT } from '../../core/sensors';
+import { busAttempt, decodeScd41, SCD41_ADDRESS, SCD41_MEASURE_SINGLE_SHOT, SCD41_READ_MEASUREMENT } from '../../core/sensors';
 
 export function scd41Start(i2c: I2C): SensorFault | null {
-  try {
+  return busAttempt('scd41_nak', function () {
     i2c.writeTo(SCD41_ADDRESS, SCD41_MEASURE_SINGLE_SHOT);
     return null;
-  } catch (e) {
-    return { ok: false, code: 'scd41_nak' };
-  }
+  });
 }
 
 export function scd41Read(i2c: I2C): Scd41Reading | SensorFault {
-  try {
+  return busAttempt('scd41_nak', function () {
     i2c.writeTo(SCD41_ADDRESS, SCD41_READ_MEASUREMENT);
     return decodeScd41(i2c.readFrom(SCD41_ADDRESS, 9));
-  } catch (e) {
-    return { ok: false, code: 'scd41_nak' };
-  }
+  });
 }
