@@ -8,12 +8,18 @@
  *     - baseline: MQTT.js QoS 1 publish of the line alone (no verification, no WAL);
  *     - spruce bridge, everything on.
  *
- * Run: node bin/run-ts.mjs bench/bridge.ts [--messages 40000] [--latency-seconds 5] [--window 1000]
+ * Fairness on a shared, noisy machine: the throughput runs alternate (mosquitto_pub, bridge,
+ * mosquitto_pub, bridge, …; --rounds of each, default 3), and the table gives each path's best and
+ * median plus the min/median/max of the per-round ratios, with the load average. The bridge gets one
+ * untimed warm-up run first (JIT compilation, as in any long-running bridge); mosquitto_pub is native
+ * code and needs none. Both paths publish the same signed lines to the same broker.
+ *
+ * Run: node bin/run-ts.mjs bench/bridge.ts [--messages 40000] [--rounds 3] [--latency-seconds 5] [--window 1000]
  * Needs mosquitto and mosquitto-clients (Debian packages).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
@@ -34,6 +40,7 @@ const MESSAGES = arg('messages', 40_000);
 const LATENCY_SECONDS = arg('latency-seconds', 5);
 const DEVICES = 4;
 const WINDOW = arg('window', 1000);
+const ROUNDS = Math.max(1, arg('rounds', 3));
 
 interface Fixture {
   keys: Record<string, string>;
@@ -187,17 +194,21 @@ async function main(): Promise<void> {
     const url = new URL(broker.url);
     const throughputLines = makeLines(MESSAGES, 1);
     console.log(`bench/bridge: ${MESSAGES} signed lines (${throughputLines.lines[0]!.length} bytes each), mosquitto ${broker.url}, ${DEVICES} devices`);
-    // Interleave runs (baseline, bridge, baseline, bridge) and keep each one's best, to be fair on a noisy machine.
+    const loadBefore = loadavg()[0]!;
+    // Untimed warm-up of the bridge (JIT), on a fresh WAL and fresh (boot) numbers like every run.
+    await bridgeThroughput(broker.url, makeLines(Math.min(MESSAGES, 20_000), 9), join(work, 'wal-warmup'));
+    // Interleave runs (baseline, bridge, baseline, bridge, …), to be fair on a noisy machine.
     const pubTimes: number[] = [];
     const bridgeTimes: number[] = [];
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       pubTimes.push(await mosquittoPub(url, throughputLines.lines));
       bridgeTimes.push(await bridgeThroughput(broker.url, makeLines(MESSAGES, 10 + round), join(work, `wal-t${round}`)));
     }
-    const pubMs = Math.min(...pubTimes);
-    const bridgeMs = Math.min(...bridgeTimes);
-    const pubRate = (MESSAGES / pubMs) * 1000;
-    const bridgeRate = (MESSAGES / bridgeMs) * 1000;
+    const loadAfter = loadavg()[0]!;
+    const rate = (ms: number): number => (MESSAGES / ms) * 1000;
+    const pubRate = rate(Math.min(...pubTimes));
+    const bridgeRate = rate(Math.min(...bridgeTimes));
+    const ratios = pubTimes.map((pubMs, i) => rate(bridgeTimes[i]!) / rate(pubMs)).sort((a, b) => a - b);
 
     const latencyCount = LATENCY_SECONDS * 1000;
     const base = await mqttjsLatency(broker.url, makeLines(latencyCount, 20).lines);
@@ -206,11 +217,13 @@ async function main(): Promise<void> {
 
     const row = (cells: string[]): string => '| ' + cells.join(' | ') + ' |';
     console.log('');
-    console.log('Throughput: signed lines in → PUBACK from mosquitto (QoS 1), best of 2 interleaved runs');
-    console.log(row(['path', 'messages', 'seconds', 'msg/s', 'vs mosquitto_pub']));
+    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    console.log(`Throughput: signed lines in → PUBACK from mosquitto (QoS 1), ${ROUNDS} interleaved rounds, load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}`);
+    console.log(row(['path', 'messages', 'best msg/s', 'median msg/s', 'best vs mosquitto_pub']));
     console.log(row(['---', '---:', '---:', '---:', '---:']));
-    console.log(row(['mosquitto_pub -l -q 1 (no verification, no WAL)', String(MESSAGES), (pubMs / 1000).toFixed(2), pubRate.toFixed(0), '1.00']));
-    console.log(row(['spruce bridge (frame + HMAC verify + WAL fsync + QoS 1)', String(MESSAGES), (bridgeMs / 1000).toFixed(2), bridgeRate.toFixed(0), (bridgeRate / pubRate).toFixed(2)]));
+    console.log(row(['mosquitto_pub -l -q 1 (no verification, no WAL)', String(MESSAGES), pubRate.toFixed(0), rate(median(pubTimes)).toFixed(0), '1.00']));
+    console.log(row(['spruce bridge (frame + HMAC verify + WAL fsync + QoS 1)', String(MESSAGES), bridgeRate.toFixed(0), rate(median(bridgeTimes)).toFixed(0), (bridgeRate / pubRate).toFixed(2)]));
+    console.log(`per-round ratio bridge / mosquitto_pub: min ${ratios[0]!.toFixed(2)}, median ${median(ratios).toFixed(2)}, max ${ratios.at(-1)!.toFixed(2)} (rounds: ${pubTimes.map((p, i) => (rate(bridgeTimes[i]!) / rate(p)).toFixed(2)).join(', ')})`);
     console.log('');
     console.log(`Latency at 1,000 msg/s for ${LATENCY_SECONDS} s, line in → PUBACK (ms)`);
     console.log(row(['path', 'p50', 'p99', 'max', 'p99 vs baseline']));
@@ -219,7 +232,7 @@ async function main(): Promise<void> {
     console.log(row(['spruce bridge (verify + WAL fsync + QoS 1)', percentile(ours, 50).toFixed(2), percentile(ours, 99).toFixed(2), ours.at(-1)!.toFixed(2), (percentile(ours, 99) / percentile(base, 99)).toFixed(2)]));
     console.log(row(['(reference) one fdatasync of this disk', percentile(disk, 50).toFixed(2), percentile(disk, 99).toFixed(2), disk.at(-1)!.toFixed(2), (percentile(disk, 99) / percentile(base, 99)).toFixed(2)]));
     console.log('');
-    console.log(`target: bridge at least as fast as mosquitto_pub (ratio >= 1.00): ${bridgeRate >= pubRate ? 'met' : 'NOT met'}; p99 under 10 ms: ${percentile(ours, 99) < 10 ? 'met' : 'NOT met'}`);
+    console.log(`target: bridge at least as fast as mosquitto_pub (best vs best >= 1.00): ${bridgeRate >= pubRate ? 'met' : 'NOT met'}; median round ratio >= 1.00: ${median(ratios) >= 1 ? 'met' : 'NOT met'}; p99 under 10 ms: ${percentile(ours, 99) < 10 ? 'met' : 'NOT met'}`);
   } finally {
     await broker.close();
     rmSync(work, { recursive: true, force: true });

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asciiJson, formatFrame } from '../../firmware/core/wire.ts';
+import mqtt from 'mqtt';
 import { Bridge } from './bridge.ts';
+import { startEmbeddedBroker } from './embedded-broker.ts';
+import { attachUplink } from './inputs.ts';
 import type { Sink } from './sink.ts';
 import { Wal } from './wal.ts';
 import type { WalEntry } from './wal.ts';
@@ -131,4 +134,31 @@ describe('Bridge', () => {
     expect(bridge.counters.rejected.overlong).toBe(1);
     await wal.close();
   });
+
+  it('an MQTT uplink message refused while the WAL is full is taken as soon as there is room, not after a redelivery', async () => {
+    const edge = await startEmbeddedBroker(0);
+    const wal = await Wal.open(tempDir(), { maxBytes: 600 });
+    const sink = new FakeSink();
+    const bridge = new Bridge({ keys: { d1: KEY }, wal, sinks: [sink] });
+    const subscribed = new Promise<void>((resolve) => edge.broker.once('subscribe', () => resolve()));
+    // A keepalive far beyond the test's wait: a held message must not depend on a reconnect.
+    const uplink = attachUplink(bridge, { url: edge.url, clientOptions: { keepalive: 600 } });
+    await subscribed;
+    const device = await mqtt.connectAsync(edge.url, { clientId: 'device-d1' });
+    try {
+      for (let seq = 0; seq < 10; seq++) await device.publishAsync('spruce/d1/up', frame(seq), { qos: 1 });
+      await until(() => bridge.counters.deferred > 0);
+      expect(bridge.counters.accepted).toBeLessThan(10);
+      sink.open(); // the broker is back: the WAL drains, and the held message gets in
+      await until(() => bridge.counters.forwarded === 10);
+      expect(sink.sent.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    } finally {
+      await device.endAsync();
+      await uplink.close();
+      bridge.stop();
+      await wal.close();
+      await edge.close();
+    }
+  });
 });
+

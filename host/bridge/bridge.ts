@@ -7,13 +7,19 @@
  * Invariants: nothing is acknowledged to a device or published before it is fsynced; nothing that
  * failed verification is ever published; a message leaves the WAL only when every sink has
  * acknowledged it. Frames found in the WAL at start are replayed at a limited rate.
+ *
+ * Per message the work is synchronous and allocation-light (framing, HMAC, the WAL record as one
+ * string); everything that waits is per group: one durability promise per WAL flush group (commit()
+ * acknowledges and hands over the whole group), one sendMany() burst per sink refill (sink-pump.ts),
+ * one socket write per burst. Profiling showed the per-message promises, closures and small writes
+ * costing more than the HMAC check itself.
  */
 import { EventEmitter } from 'node:events';
 import type { KeyRegistry } from '../keys.ts';
 import { classifyLine } from './classify.ts';
 import { LineFramer } from './framer.ts';
-import { rememberPayload } from './message.ts';
 import type { Sink } from './sink.ts';
+import { SinkPump } from './sink-pump.ts';
 import { REJECT_REASONS, Verifier, type RejectReason } from './verify.ts';
 import type { Wal, WalEntry } from './wal.ts';
 import { Fifo } from './fifo.ts';
@@ -64,18 +70,19 @@ export interface InputHandle {
   reset(): void;
 }
 
-interface SinkState {
-  sink: Sink;
-  queue: Fifo<WalEntry>;
-  failures: number;
-  retryTimer: NodeJS.Timeout | null;
-  pumpScheduled: boolean;
+/**
+ * Frames appended to the WAL in one flush group: they become durable at the same fsync, so they
+ * are acknowledged and handed to the sinks together, by one callback (not a promise per frame).
+ */
+interface DurableGroup {
+  entries: WalEntry[];
+  acks: AckFn[];
 }
 
 export class Bridge extends EventEmitter {
   readonly verifier: Verifier;
   readonly counters: BridgeCounters;
-  private readonly sinks: SinkState[];
+  private readonly sinks: SinkPump[];
   /** Sinks still owing an acknowledgement, per WAL id. */
   private readonly owing = new Map<number, number>();
   private readonly replayQueue = new Fifo<WalEntry>();
@@ -103,10 +110,16 @@ export class Bridge extends EventEmitter {
       sinkRetries: 0,
       ackFailures: 0,
     };
-    this.sinks = options.sinks.map((sink) => ({ sink, queue: new Fifo<WalEntry>(), failures: 0, retryTimer: null, pumpScheduled: false }));
-    // Coalesce refills: every PUBACK frees a slot, but refilling once per I/O turn sends the freed
-    // slots' messages in one corked write instead of one syscall per message.
-    for (const state of this.sinks) state.sink.on('drain', () => this.schedulePump(state));
+    this.sinks = options.sinks.map(
+      (sink) =>
+        new SinkPump(sink, {
+          sent: (entry) => this.settle(entry),
+          failed: (error) => {
+            this.counters.sinkRetries++;
+            this.emit('sink-error', { sink: sink.name, error });
+          },
+        }),
+    );
   }
 
   get wal(): Wal {
@@ -124,16 +137,7 @@ export class Bridge extends EventEmitter {
 
   /** A byte-stream input (serial port, TCP console, virtual board). */
   attach(name: string, ack: AckFn): InputHandle {
-    const framer = new LineFramer(
-      (line) => void this.handleLine(name, line, ack),
-      this.maxLine,
-      () => {
-        // An over-long line may have been a frame: count it as a rejection by reason.
-        this.counters.received++;
-        this.counters.rejected.overlong++;
-        this.emit('rejected', { src: name, reason: 'overlong' as RejectReason });
-      },
-    );
+    const framer = new LineFramer((line) => void this.handleLine(name, line, ack), this.maxLine, () => this.rejectLine(name, 'overlong'));
     return { name, push: (chunk) => framer.push(chunk), reset: () => framer.reset() };
   }
 
@@ -150,51 +154,91 @@ export class Bridge extends EventEmitter {
       this.emit('device-error', { src, message: kind.message });
       return 'device-error';
     }
+    const verdict = this.verifier.authenticate(kind.line);
+    if (!verdict.ok) return this.rejectLine(src, verdict.reason, verdict.dev);
+    const { envelope, line } = verdict.frame;
+    return this.admit(src, ack, envelope.dev, envelope.boot, envelope.seq, envelope.k, line, JSON.stringify(line), JSON.stringify(envelope.d ?? null));
+  }
+
+  /** A telemetry line that failed before the replay check (an over-long line may have been a frame). */
+  private rejectLine(src: string, reason: RejectReason, dev?: string): LineOutcome {
     this.counters.received++;
-    const verdict = this.verifier.verify(kind.line);
-    if (!verdict.ok) {
-      this.counters.rejected[verdict.reason]++;
-      this.emit('rejected', { src, reason: verdict.reason, dev: verdict.dev });
-      const again = verdict.retransmission;
-      if (again) {
-        // Durable already (or about to be): acknowledge once the WAL has caught up.
-        this.wal.barrier().then(
-          () => {
-            this.counters.reacked++;
-            this.sendAck(ack, again.boot, again.seq);
-          },
-          (error: unknown) => this.fail(error),
-        );
-        return 'reacked';
-      }
-      return 'rejected';
+    this.counters.rejected[reason]++;
+    this.emit('rejected', { src, reason, dev });
+    return 'rejected';
+  }
+
+  /**
+   * An authenticated frame: the replay filter, the WAL bound, then the WAL. `lineJson` is the line
+   * as a JSON string and `dJson` the payload re-serialised, both made once for the log and the sinks.
+   */
+  private admit(src: string, ack: AckFn, dev: string, boot: number, seq: number, k: string, line: string, lineJson: string, dJson: string): LineOutcome {
+    this.counters.received++;
+    const seen = this.wal.seen.check(dev, boot, seq);
+    if (seen !== 'new') {
+      this.counters.rejected.replayed++;
+      this.emit('rejected', { src, reason: 'replayed' as RejectReason, dev });
+      if (seen === 'stale') return 'rejected';
+      // A retransmission (the device never got our ack): durable already, or about to be.
+      // Acknowledge once the WAL has caught up; it is never forwarded twice.
+      this.wal.barrier().then(
+        () => {
+          this.counters.reacked++;
+          this.sendAck(ack, boot, seq);
+        },
+        (error: unknown) => this.fail(error),
+      );
+      return 'reacked';
     }
-    const full = this.wal.fullReason();
+    const now = Date.now();
+    const full = this.wal.fullReason(now);
     if (full) {
       this.counters.deferred++;
       this.emit('deferred', { src, reason: full });
       return 'deferred';
     }
-    const { envelope, line } = verdict.frame;
     let appended: ReturnType<Wal['append']>;
     try {
-      appended = this.wal.append({ dev: envelope.dev, boot: envelope.boot, seq: envelope.seq, k: envelope.k, line, src, at: Date.now() });
+      appended = this.wal.append({ dev, boot, seq, k, line, src, at: now, dJson, lineJson });
     } catch (error) {
       this.fail(error);
       return 'stopped';
     }
     this.counters.accepted++;
     const { entry, durable } = appended;
-    rememberPayload(entry, envelope.d ?? null);
-    durable.then(
-      () => {
-        this.sendAck(ack, envelope.boot, envelope.seq);
-        this.emit('accepted', entry);
-        this.enqueue(entry);
-      },
-      (error: unknown) => this.fail(error),
-    );
+    // Every append until the WAL starts its next flush shares one durability promise: join the
+    // group that goes with it, or start a new one.
+    let group = this.group;
+    if (group === null || durable !== this.groupDurable) {
+      const fresh: DurableGroup = { entries: [], acks: [] };
+      group = this.group = fresh;
+      this.groupDurable = durable;
+      durable.then(
+        () => this.commit(fresh),
+        (error: unknown) => this.fail(error),
+      );
+    }
+    group.entries.push(entry);
+    group.acks.push(ack);
     return 'accepted';
+  }
+
+  private group: DurableGroup | null = null;
+  private groupDurable: Promise<void> | null = null;
+
+  /** A flush group is on disk: acknowledge each frame to its device, then hand them all to the sinks. */
+  private commit(group: DurableGroup): void {
+    if (this.group === group) {
+      this.group = null;
+      this.groupDurable = null;
+    }
+    const { entries, acks } = group;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      this.sendAck(acks[i]!, entry.boot, entry.seq);
+      this.emit('accepted', entry);
+    }
+    this.enqueueMany(entries);
   }
 
   /** Messages waiting in the WAL for a sink's acknowledgement. */
@@ -210,7 +254,7 @@ export class Bridge extends EventEmitter {
   stop(): void {
     this.stopped = true;
     if (this.replayTimer) clearTimeout(this.replayTimer);
-    for (const state of this.sinks) if (state.retryTimer) clearTimeout(state.retryTimer);
+    for (const pump of this.sinks) pump.stop();
   }
 
   private sendAck(ack: AckFn, boot: number, seq: number): void {
@@ -225,67 +269,24 @@ export class Bridge extends EventEmitter {
     }
   }
 
-  private enqueue(entry: WalEntry): void {
+  private enqueueMany(entries: readonly WalEntry[]): void {
     if (this.stopped) return;
-    this.owing.set(entry.id, this.sinks.length);
-    for (const state of this.sinks) {
-      state.queue.push(entry);
-      this.schedulePump(state);
-    }
-  }
-
-  private schedulePump(state: SinkState): void {
-    if (state.pumpScheduled) return;
-    state.pumpScheduled = true;
-    setImmediate(() => {
-      state.pumpScheduled = false;
-      this.pump(state);
-    });
-  }
-
-  private pump(state: SinkState): void {
-    if (this.stopped || state.retryTimer) return;
-    let room = state.sink.capacity();
-    while (room > 0 && state.queue.length > 0) {
-      const entry = state.queue.shift()!;
-      room--;
-      state.sink.send(entry).then(
-        () => {
-          state.failures = 0;
-          this.settle(entry);
-        },
-        (error: unknown) => {
-          state.queue.unshift(entry);
-          if ((error as { disconnected?: boolean }).disconnected) {
-            // Dropped with the connection: not a failure of this message; it goes out again as
-            // soon as the sink reconnects (its 'drain' restarts the pump).
-            return;
-          }
-          this.counters.sinkRetries++;
-          state.failures++;
-          this.emit('sink-error', { sink: state.sink.name, error });
-          this.retryLater(state);
-        },
-      );
-    }
-  }
-
-  private retryLater(state: SinkState): void {
-    if (state.retryTimer || this.stopped) return;
-    const delay = Math.min(30_000, 100 * 2 ** Math.min(state.failures, 9));
-    state.retryTimer = setTimeout(() => {
-      state.retryTimer = null;
-      this.pump(state);
-    }, delay);
+    // With one sink (the usual case) its acknowledgement settles the entry: no count to keep.
+    if (this.sinks.length > 1) for (const entry of entries) this.owing.set(entry.id, this.sinks.length);
+    // Straight away, not on the next loop turn: these frames have just become durable, and every
+    // turn waited here is latency added to every message.
+    for (const pump of this.sinks) pump.pushMany(entries);
   }
 
   private settle(entry: WalEntry): void {
-    const left = (this.owing.get(entry.id) ?? 1) - 1;
-    if (left > 0) {
-      this.owing.set(entry.id, left);
-      return;
+    if (this.sinks.length > 1) {
+      const left = (this.owing.get(entry.id) ?? 1) - 1;
+      if (left > 0) {
+        this.owing.set(entry.id, left);
+        return;
+      }
+      this.owing.delete(entry.id);
     }
-    this.owing.delete(entry.id);
     this.wal.markPublished(entry.id);
     this.counters.forwarded++;
     if (this.replayIds.delete(entry.id)) this.counters.replayed++;
@@ -298,9 +299,11 @@ export class Bridge extends EventEmitter {
     this.replayTimer = setTimeout(() => {
       this.replayTimer = null;
       // Do not outrun the sinks: hold back while they still have a slice's worth queued.
-      const backlog = Math.max(...this.sinks.map((s) => s.queue.length), 0);
+      const backlog = Math.max(...this.sinks.map((pump) => pump.backlog), 0);
       if (backlog < slice) {
-        for (let i = 0; i < slice && this.replayQueue.length > 0; i++) this.enqueue(this.replayQueue.shift()!);
+        const batch: WalEntry[] = [];
+        for (let i = 0; i < slice && this.replayQueue.length > 0; i++) batch.push(this.replayQueue.shift()!);
+        this.enqueueMany(batch);
       }
       if (this.replayQueue.length > 0) this.scheduleReplay();
     }, 100);

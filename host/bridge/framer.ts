@@ -41,11 +41,19 @@ export class LineFramer {
   }
 
   push(chunk: Uint8Array): void {
+    // A view, not a copy: lets complete lines be decoded straight out of the chunk.
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    while (start < chunk.length) {
-      const newline = chunk.indexOf(10, start);
-      const end = newline === -1 ? chunk.length : newline;
-      if (!this.discarding) this.append(chunk, start, end);
+    while (start < bytes.length) {
+      const newline = bytes.indexOf(10, start);
+      const end = newline === -1 ? bytes.length : newline;
+      if (newline !== -1 && !this.discarding && this.buffered === 0) {
+        // The common case: a whole line inside this chunk. Decode it once, no intermediate copies.
+        this.emitWhole(bytes, start, end);
+        start = newline + 1;
+        continue;
+      }
+      if (!this.discarding) this.append(bytes, start, end);
       if (newline === -1) return;
       if (this.discarding) {
         this.discarding = false;
@@ -77,6 +85,19 @@ export class LineFramer {
     // Copy: the caller may reuse its buffer after push() returns.
     this.parts.push(Buffer.from(chunk.subarray(start, end)));
     this.buffered += end - start;
+  }
+
+  /** A complete line found inside one chunk (nothing buffered before it). */
+  private emitWhole(bytes: Buffer, start: number, end: number): void {
+    // A trailing '\r' belongs to the line ending; the cap applies to the line without it.
+    const stop = end > start && bytes[end - 1] === 13 ? end - 1 : end;
+    if (stop - start > this.maxLine) {
+      this.stats.overlong++;
+      this.onOverlong();
+      return;
+    }
+    this.stats.lines++;
+    this.onLine(bytes.toString('latin1', start, stop));
   }
 
   private emit(): void {

@@ -60,6 +60,9 @@ export function attachTransport(bridge: Bridge, transport: Transport): RunningIn
   };
 }
 
+/** How often a message held while the WAL is full checks for room again. */
+const UPLINK_RETRY_MS = 50;
+
 export interface UplinkOptions {
   url: string;
   /**
@@ -89,6 +92,42 @@ export function attachUplink(bridge: Bridge, options: UplinkOptions): RunningInp
   });
   client.on('connect', () => client.subscribe(topic, { qos: 1 }));
   client.on('error', (error) => bridge.emit('input-error', { src: name, error }));
+  /**
+   * A message refused because the WAL is full. MQTT.js hands over incoming packets one at a time
+   * and waits for our callback, so nothing else arrives meanwhile; leaving it unanswered meant
+   * waiting for the edge broker's redelivery (after a keepalive timeout and a new session). It is
+   * held instead and offered again as soon as the WAL has room; never PUBACKed before it is durable.
+   */
+  let held: { line: string; settle: () => void } | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  const offer = (line: string, settle: () => void): void => {
+    const outcome = bridge.handleLine(name, line, () => settle());
+    if (outcome === 'deferred') {
+      held = { line, settle };
+      if (!retryTimer) retryTimer = setTimeout(retryHeld, UPLINK_RETRY_MS);
+      return;
+    }
+    // Rejected or ignored: nothing to keep, acknowledge now. Accepted: acknowledged once durable.
+    if (outcome !== 'accepted' && outcome !== 'reacked') settle();
+  };
+  const retryHeld = (): void => {
+    retryTimer = null;
+    const waiting = held;
+    if (!waiting) return;
+    if (bridge.wal.fullReason() !== null) {
+      retryTimer = setTimeout(retryHeld, UPLINK_RETRY_MS);
+      return;
+    }
+    held = null;
+    offer(waiting.line, waiting.settle);
+  };
+  // A new session supersedes the held message: the edge broker redelivers it on that session, and
+  // acknowledging the old packet id there could acknowledge a different message.
+  client.on('close', () => {
+    held = null;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+  });
   client.handleMessage = (packet, done) => {
     const line = Buffer.isBuffer(packet.payload) ? packet.payload.toString('latin1') : String(packet.payload);
     let settled = false;
@@ -98,14 +137,16 @@ export function attachUplink(bridge: Bridge, options: UplinkOptions): RunningInp
         done();
       }
     };
-    const outcome = bridge.handleLine(name, line.replace(/\r?\n$/, ''), () => settle());
-    // Rejected or ignored: nothing to keep, acknowledge now. Deferred (WAL full): never PUBACK, so
-    // the edge broker keeps the message and redelivers it on the next session.
-    if (outcome !== 'accepted' && outcome !== 'reacked' && outcome !== 'deferred') settle();
+    offer(line.replace(/\r?\n$/, ''), settle);
   };
   return {
     name,
     state: () => (client.connected ? 'open' : 'reconnecting'),
-    close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+    close: () => {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      held = null;
+      return new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { KIND_NAMES } from '../../firmware/core/wire.ts';
 import type { WalEntry } from './wal.ts';
+import { jsonString } from './wal-files.ts';
 
 export interface OutboundPayload {
   dev: string;
@@ -22,7 +23,8 @@ export interface OutboundPayload {
 }
 
 export function kindName(k: string): string {
-  return KIND_NAMES[k] ?? k;
+  // Own keys only: a kind such as "toString" must not find Object.prototype's function.
+  return Object.prototype.hasOwnProperty.call(KIND_NAMES, k) ? KIND_NAMES[k]! : k;
 }
 
 /** `<prefix>/<dev>/<kind long name>`. */
@@ -30,36 +32,52 @@ export function topicFor(entry: Pick<WalEntry, 'dev' | 'k'>, prefix = 'spruce'):
   return `${prefix}/${entry.dev}/${kindName(entry.k)}`;
 }
 
-/**
- * Payloads already decoded during verification, per live entry: parsing each line a second time
- * just to publish it showed up in the bridge profile. Weak, so entries are not kept alive; entries
- * recovered from the WAL at start are not in it and are parsed again below.
- */
-const decodedPayloads = new WeakMap<WalEntry, unknown>();
-
-export function rememberPayload(entry: WalEntry, d: unknown): void {
-  decodedPayloads.set(entry, d);
+/** The payload data of an entry as JSON: kept from verification, else decoded from the signed line. */
+function payloadDataJson(entry: WalEntry): string {
+  if (entry.dJson !== undefined) return entry.dJson;
+  // The line verified when it came in; re-parse the JSON part to expose the payload as data.
+  const json = entry.line.slice(4, entry.line.length - 65);
+  let d: unknown;
+  try {
+    d = (JSON.parse(json) as { d?: unknown }).d ?? null;
+  } catch {
+    d = null;
+  }
+  return JSON.stringify(d);
 }
 
 export function payloadFor(entry: WalEntry): OutboundPayload {
-  let d: unknown = decodedPayloads.get(entry);
-  if (d === undefined) {
-    // The line verified when it came in; re-parse the JSON part to expose the payload as data.
-    const json = entry.line.slice(4, entry.line.length - 65);
-    try {
-      d = (JSON.parse(json) as { d?: unknown }).d ?? null;
-    } catch {
-      d = null;
-    }
-  }
   return {
     dev: entry.dev,
     boot: entry.boot,
     seq: entry.seq,
     kind: kindName(entry.k),
-    d,
+    d: JSON.parse(payloadDataJson(entry)),
     line: entry.line,
     src: entry.src,
-    receivedAt: new Date(entry.at).toISOString(),
+    receivedAt: isoTime(entry.at),
   };
+}
+
+/**
+ * JSON.stringify(payloadFor(entry)), built by concatenation: the same bytes (a property test holds
+ * them equal) without an intermediate object and a generic walk over it per message.
+ */
+export function payloadJson(entry: WalEntry): string {
+  return (
+    '{"dev":' + jsonString(entry.dev) + ',"boot":' + entry.boot + ',"seq":' + entry.seq + ',"kind":' + jsonString(kindName(entry.k)) +
+    ',"d":' + payloadDataJson(entry) + ',"line":' + (entry.lineJson ?? JSON.stringify(entry.line)) + ',"src":' + jsonString(entry.src) +
+    ',"receivedAt":"' + isoTime(entry.at) + '"}'
+  );
+}
+
+/** Date#toISOString costs ~1 µs; at bridge rates most messages share their millisecond. */
+let lastAt = NaN;
+let lastIso = '';
+function isoTime(at: number): string {
+  if (at !== lastAt) {
+    lastIso = new Date(at).toISOString();
+    lastAt = at;
+  }
+  return lastIso;
 }

@@ -3,9 +3,11 @@
  *
  * Why not MQTT.js here: profiling the bridge showed MQTT.js's stream plumbing (several stream writes
  * per packet, an in-memory store per message) costing more than verification and the WAL together.
- * The bridge does not need that machinery: its queue IS the WAL. So this client only encodes each
- * PUBLISH into one buffer (publish-packet.ts, not mqtt-packet's slower generic generate()), writes a burst with one socket write, and resolves each send on its
- * PUBACK. On a disconnect every message in flight is rejected as `disconnected`; the bridge puts it
+ * The bridge does not need that machinery: its queue IS the WAL. So this client encodes a burst of
+ * PUBLISH packets into one buffer (publish-packet.ts, not mqtt-packet's slower generic generate()),
+ * writes it with one socket write, and reports each message's PUBACK through one callback
+ * (sendMany; send() is the promise form of the same).
+ * On a disconnect every message in flight is rejected as `disconnected`; the bridge puts it
  * back in its queue and sends it again after the reconnect (at least once; consumers dedupe on
  * (dev, boot, seq)). Packet ids come from WindowedMessageIdProvider, and at most `window` messages
  * (capped by the broker's Receive Maximum) are ever in flight, so ids cannot collide however long
@@ -17,22 +19,17 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import mqttPacket from 'mqtt-packet';
 import type { IClientOptions } from 'mqtt';
 import { SpruceError } from '../errors.ts';
-import { payloadFor, topicFor } from './message.ts';
+import { payloadJson, topicFor } from './message.ts';
 import { WindowedMessageIdProvider } from './message-ids.ts';
-import { encodePublish } from './publish-packet.ts';
+import { PublishPacket, concatPackets } from './publish-packet.ts';
 import { PacketSplitter } from './packet-splitter.ts';
 import { MAX_WINDOW, firstConnect, type MqttSinkOptions } from './mqtt-sink.ts';
-import type { Sink } from './sink.ts';
+import type { SettleFn, Sink } from './sink.ts';
 import type { WalEntry } from './wal.ts';
 
 /** A send rejected because the connection dropped: requeue without counting it as a failure. */
 export class DisconnectedError extends Error {
   readonly disconnected = true;
-}
-
-interface InFlight {
-  resolve: () => void;
-  reject: (error: Error) => void;
 }
 
 export class MqttPublisher extends EventEmitter implements Sink {
@@ -42,7 +39,10 @@ export class MqttPublisher extends EventEmitter implements Sink {
   private protocol: 5 | 4;
   private readonly window: number;
   private serverReceiveMaximum = Infinity;
-  private readonly inFlight = new Map<number, InFlight>();
+  /** Entries awaiting their PUBACK by packet id, in send order. */
+  private readonly inFlight = new Map<number, WalEntry>();
+  /** Who to tell about each packet id's outcome (an array, not an object per message). */
+  private readonly settleOf: Array<SettleFn | undefined> = new Array<SettleFn | undefined>(65_536).fill(undefined);
   private readonly ids = new WindowedMessageIdProvider();
   private outBuffers: Buffer[] = [];
   private flushScheduled = false;
@@ -93,19 +93,48 @@ export class MqttPublisher extends EventEmitter implements Sink {
   }
 
   send(entry: WalEntry): Promise<void> {
-    if (!this.ready) return Promise.reject(new DisconnectedError('not connected'));
-    const messageId = this.ids.allocate();
-    if (messageId === null) return Promise.reject(new DisconnectedError('no free packet id'));
+    return new Promise<void>((resolve, reject) => this.sendMany([entry], (_entry, error) => (error ? reject(error) : resolve())));
+  }
+
+  /**
+   * Publishes a burst: each entry gets a packet id and a packet, and the whole burst goes out as one
+   * Buffer in one socket write. `settled` hears of each entry once: on its PUBACK, or with a
+   * DisconnectedError if the connection drops first.
+   */
+  sendMany(entries: readonly WalEntry[], settled: SettleFn): void {
+    const packets: PublishPacket[] = [];
+    for (const entry of entries) {
+      if (!this.ready) {
+        settled(entry, new DisconnectedError('not connected'));
+        continue;
+      }
+      const messageId = this.ids.allocate();
+      if (messageId === null) {
+        settled(entry, new DisconnectedError('no free packet id'));
+        continue;
+      }
+      let packet: PublishPacket;
+      try {
+        packet = this.packetFor(entry, messageId);
+      } catch (error) {
+        // E.g. a topic over 65,535 bytes: a failure of this message (retried, reported), not a crash.
+        this.ids.deallocate(messageId);
+        settled(entry, error as Error);
+        continue;
+      }
+      this.inFlight.set(messageId, entry);
+      this.settleOf[messageId] = settled;
+      packets.push(packet);
+    }
+    if (packets.length > 0) this.queueWrite(concatPackets(packets));
+  }
+
+  private packetFor(entry: WalEntry, messageId: number): PublishPacket {
     const topic = this.options.topic ? this.options.topic(entry) : topicFor(entry, this.options.topicPrefix);
-    const payload = JSON.stringify(payloadFor(entry));
-    const packet =
-      this.protocol === 5
-        ? encodePublish({ topic, messageId, payload, userProperties: { dev: entry.dev, boot: String(entry.boot), seq: String(entry.seq) }, contentType: 'application/json' }, 5)
-        : encodePublish({ topic, messageId, payload }, 4);
-    return new Promise<void>((resolve, reject) => {
-      this.inFlight.set(messageId, { resolve, reject });
-      this.queueWrite(packet);
-    });
+    const payload = payloadJson(entry);
+    return this.protocol === 5
+      ? new PublishPacket(5, topic, messageId, payload, ['dev', entry.dev, 'boot', String(entry.boot), 'seq', String(entry.seq)], 'application/json')
+      : new PublishPacket(4, topic, messageId, payload);
   }
 
   async close(): Promise<void> {
@@ -171,7 +200,10 @@ export class MqttPublisher extends EventEmitter implements Sink {
     const splitter = new PacketSplitter({ puback: (id, reason) => this.onPuback(id, reason), other: (packet) => parser.parse(packet) });
     socket.on('data', (chunk: Buffer) => {
       this.lastReceived = Date.now();
+      this.freed = false;
       splitter.push(chunk);
+      // One 'drain' per chunk of PUBACKs, not per PUBACK: the bridge refills the window in one go.
+      if (this.freed) this.emit('drain');
     });
     socket.on(secure ? 'secureConnect' : 'connect', () => {
       const username = fresh.username ?? base.username ?? (this.url.username ? decodeURIComponent(this.url.username) : undefined);
@@ -217,6 +249,7 @@ export class MqttPublisher extends EventEmitter implements Sink {
       case 'puback':
         // Normally taken by the PacketSplitter; kept so the parser path stays complete.
         this.onPuback(packet.messageId!, packet.reasonCode ?? 0);
+        if (this.freed) this.emit('drain');
         return;
       case 'disconnect':
         this.lastError = `broker disconnected us (reason ${packet.reasonCode ?? 'none'})`;
@@ -227,14 +260,18 @@ export class MqttPublisher extends EventEmitter implements Sink {
     }
   }
 
+  /** Set when a PUBACK freed a slot during the current data chunk. */
+  private freed = false;
+
   private onPuback(messageId: number, reason: number): void {
-    const waiting = this.inFlight.get(messageId);
-    if (!waiting) return;
+    const entry = this.inFlight.get(messageId);
+    if (!entry) return;
+    const settled = this.settleOf[messageId]!;
     this.inFlight.delete(messageId);
+    this.settleOf[messageId] = undefined;
     this.ids.deallocate(messageId);
-    if (reason >= 0x80) waiting.reject(new Error(`PUBACK reason code 0x${reason.toString(16)}`));
-    else waiting.resolve();
-    this.emit('drain');
+    this.freed = true;
+    settled(entry, reason >= 0x80 ? new Error(`PUBACK reason code 0x${reason.toString(16)}`) : null);
   }
 
   private startPings(): void {
@@ -267,10 +304,16 @@ export class MqttPublisher extends EventEmitter implements Sink {
   }
 
   private dropInFlight(why: string): void {
-    const waiting = [...this.inFlight.values()];
+    const waiting = [...this.inFlight];
     this.inFlight.clear();
     this.ids.clear();
     this.outBuffers = [];
-    for (const message of waiting) message.reject(new DisconnectedError(why));
+    // Newest first: a caller that puts each one back at the front of its queue restores send order.
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      const [messageId, entry] = waiting[i]!;
+      const settled = this.settleOf[messageId]!;
+      this.settleOf[messageId] = undefined;
+      settled(entry, new DisconnectedError(why));
+    }
   }
 }

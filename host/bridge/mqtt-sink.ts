@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { WindowedMessageIdProvider } from './message-ids.ts';
 import { SpruceError } from '../errors.ts';
-import { payloadFor, topicFor } from './message.ts';
+import { payloadJson, topicFor } from './message.ts';
 import type { Sink } from './sink.ts';
 import type { WalEntry } from './wal.ts';
 
@@ -85,7 +85,7 @@ export class MqttSink extends EventEmitter implements Sink {
     if (!client) return Promise.reject(new Error('not connected'));
     this.inFlight++;
     this.corkBriefly(client);
-    const payload = JSON.stringify(payloadFor(entry));
+    const payload = payloadJson(entry);
     const topic = this.options.topic ? this.options.topic(entry) : topicFor(entry, this.options.topicPrefix);
     const publishOptions: mqtt.IClientPublishOptions = { qos: 1 };
     if (this.protocol === 5) {

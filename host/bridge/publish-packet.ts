@@ -36,55 +36,132 @@ function writeVarint(buffer: Buffer, offset: number, n: number): number {
   return offset;
 }
 
+/**
+ * Strings up to this length are measured and copied in JavaScript when they are ASCII: for the
+ * short topic and property strings of every packet, the native Buffer calls' fixed overhead cost
+ * more than the bytes (profiled: ~0.5 µs per call, eight calls per packet).
+ */
+const SHORT = 64;
+
+/** UTF-8 byte length. */
+function utf8Length(value: string): number {
+  if (value.length <= SHORT) {
+    let ascii = true;
+    for (let i = 0; i < value.length; i++) {
+      if (value.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return value.length;
+  }
+  return Buffer.byteLength(value, 'utf8');
+}
+
 function writeString(buffer: Buffer, offset: number, value: string, length: number): number {
-  buffer.writeUInt16BE(length, offset);
-  buffer.write(value, offset + 2, length, 'utf8');
-  return offset + 2 + length;
+  buffer[offset] = length >>> 8;
+  buffer[offset + 1] = length & 0xff;
+  offset += 2;
+  if (length === value.length && length <= SHORT) {
+    // ASCII (byte length equals char count only when every char is one byte): copy in JS.
+    for (let i = 0; i < length; i++) buffer[offset + i] = value.charCodeAt(i);
+  } else if (length > 0) {
+    buffer.write(value, offset, length, 'utf8');
+  }
+  return offset + length;
+}
+
+/**
+ * One packet, measured: every UTF-8 length is computed once here and reused by writePublish.
+ * User properties are a flat [name, value, name, value, …] list (no object walk per packet).
+ */
+export class PublishPacket {
+  readonly size: number;
+  private readonly topicLength: number;
+  private readonly payloadLength: number;
+  private readonly propertyLengths: number[] = [];
+  private readonly contentTypeLength: number;
+  private readonly propertiesLength: number;
+  private readonly remaining: number;
+
+  constructor(
+    readonly protocolVersion: 4 | 5,
+    readonly topic: string,
+    readonly messageId: number,
+    readonly payload: string,
+    /** MQTT 5 only. */
+    readonly userProperties: readonly string[] = [],
+    /** MQTT 5 only. */
+    readonly contentType?: string,
+  ) {
+    this.topicLength = utf8Length(topic);
+    if (this.topicLength > 0xffff) throw new RangeError('MQTT topic longer than 65,535 bytes');
+    this.payloadLength = Buffer.byteLength(payload, 'utf8');
+    let propertiesLength = 0;
+    let contentTypeLength = 0;
+    if (protocolVersion === 5) {
+      for (let i = 0; i + 1 < userProperties.length; i += 2) {
+        const nameLength = utf8Length(userProperties[i]!);
+        const valueLength = utf8Length(userProperties[i + 1]!);
+        this.propertyLengths.push(nameLength, valueLength);
+        propertiesLength += 1 + 2 + nameLength + 2 + valueLength;
+      }
+      if (contentType !== undefined) {
+        contentTypeLength = utf8Length(contentType);
+        propertiesLength += 1 + 2 + contentTypeLength;
+      }
+    }
+    this.contentTypeLength = contentTypeLength;
+    this.propertiesLength = propertiesLength;
+    const propertiesBlock = protocolVersion === 5 ? varintSize(propertiesLength) + propertiesLength : 0;
+    this.remaining = 2 + this.topicLength + 2 + propertiesBlock + this.payloadLength;
+    if (this.remaining > 268_435_455) throw new RangeError('MQTT packet larger than 256 MB');
+    this.size = 1 + varintSize(this.remaining) + this.remaining;
+  }
+
+  /** Writes the packet at `offset` (room for `size` bytes is the caller's); returns the end offset. */
+  writeInto(buffer: Buffer, offset: number): number {
+    buffer[offset] = PUBLISH_QOS1;
+    offset = writeVarint(buffer, offset + 1, this.remaining);
+    offset = writeString(buffer, offset, this.topic, this.topicLength);
+    buffer[offset] = this.messageId >>> 8;
+    buffer[offset + 1] = this.messageId & 0xff;
+    offset += 2;
+    if (this.protocolVersion === 5) {
+      offset = writeVarint(buffer, offset, this.propertiesLength);
+      const names = this.userProperties;
+      for (let i = 0; i + 1 < names.length; i += 2) {
+        buffer[offset++] = PROP_USER_PROPERTY;
+        offset = writeString(buffer, offset, names[i]!, this.propertyLengths[i]!);
+        offset = writeString(buffer, offset, names[i + 1]!, this.propertyLengths[i + 1]!);
+      }
+      if (this.contentType !== undefined) {
+        buffer[offset++] = PROP_CONTENT_TYPE;
+        offset = writeString(buffer, offset, this.contentType, this.contentTypeLength);
+      }
+    }
+    if (this.payloadLength > 0) buffer.write(this.payload, offset, this.payloadLength, 'utf8');
+    return offset + this.payloadLength;
+  }
+}
+
+/** Several packets in one Buffer: one allocation and one socket write for a burst. */
+export function concatPackets(packets: readonly PublishPacket[]): Buffer {
+  let total = 0;
+  for (const packet of packets) total += packet.size;
+  const buffer = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (const packet of packets) offset = packet.writeInto(buffer, offset);
+  return buffer;
 }
 
 export function encodePublish(fields: PublishFields, protocolVersion: 4 | 5): Buffer {
-  const topicLength = Buffer.byteLength(fields.topic, 'utf8');
-  const payloadLength = Buffer.byteLength(fields.payload, 'utf8');
-  // Byte lengths computed once and reused for both sizing and writing.
-  const userPairs: Array<[string, number, string, number]> = [];
-  let propertiesLength = 0;
-  let contentTypeLength = 0;
-  if (protocolVersion === 5) {
-    if (fields.userProperties) {
-      for (const name of Object.keys(fields.userProperties)) {
-        const value = fields.userProperties[name]!;
-        const pair: [string, number, string, number] = [name, Buffer.byteLength(name, 'utf8'), value, Buffer.byteLength(value, 'utf8')];
-        userPairs.push(pair);
-        propertiesLength += 1 + 2 + pair[1] + 2 + pair[3];
-      }
-    }
-    if (fields.contentType !== undefined) {
-      contentTypeLength = Buffer.byteLength(fields.contentType, 'utf8');
-      propertiesLength += 1 + 2 + contentTypeLength;
-    }
+  const properties: string[] = [];
+  if (protocolVersion === 5 && fields.userProperties) {
+    for (const name of Object.keys(fields.userProperties)) properties.push(name, fields.userProperties[name]!);
   }
-  if (topicLength > 0xffff) throw new RangeError('MQTT topic longer than 65,535 bytes');
-  const propertiesBlock = protocolVersion === 5 ? varintSize(propertiesLength) + propertiesLength : 0;
-  const remaining = 2 + topicLength + 2 + propertiesBlock + payloadLength;
-  if (remaining > 268_435_455) throw new RangeError('MQTT packet larger than 256 MB');
-  const buffer = Buffer.allocUnsafe(1 + varintSize(remaining) + remaining);
-  buffer[0] = PUBLISH_QOS1;
-  let offset = writeVarint(buffer, 1, remaining);
-  offset = writeString(buffer, offset, fields.topic, topicLength);
-  buffer.writeUInt16BE(fields.messageId, offset);
-  offset += 2;
-  if (protocolVersion === 5) {
-    offset = writeVarint(buffer, offset, propertiesLength);
-    for (const [name, nameLength, value, valueLength] of userPairs) {
-      buffer[offset++] = PROP_USER_PROPERTY;
-      offset = writeString(buffer, offset, name, nameLength);
-      offset = writeString(buffer, offset, value, valueLength);
-    }
-    if (fields.contentType !== undefined) {
-      buffer[offset++] = PROP_CONTENT_TYPE;
-      offset = writeString(buffer, offset, fields.contentType, contentTypeLength);
-    }
-  }
-  buffer.write(fields.payload, offset, payloadLength, 'utf8');
+  const packet = new PublishPacket(protocolVersion, fields.topic, fields.messageId, fields.payload, properties, protocolVersion === 5 ? fields.contentType : undefined);
+  const buffer = Buffer.allocUnsafe(packet.size);
+  packet.writeInto(buffer, 0);
   return buffer;
 }

@@ -5,12 +5,20 @@
 import type { EventEmitter } from 'node:events';
 import type { WalEntry } from './wal.ts';
 
+/** One message's outcome: error null when the destination acknowledged it. */
+export type SettleFn = (entry: WalEntry, error: Error | null) => void;
+
 export interface Sink extends EventEmitter {
   readonly name: string;
   /** How many more messages it accepts right now (0 while disconnected or saturated). */
   capacity(): number;
   /** Resolves when the destination acknowledged the message; rejects to ask for a retry. */
   send(entry: WalEntry): Promise<void>;
+  /**
+   * Optional batch form of send(), for high-rate sinks: hands over several entries at once and
+   * reports each outcome through `settled` (error null = acknowledged). No promise per message.
+   */
+  sendMany?(entries: readonly WalEntry[], settled: SettleFn): void;
   close(): Promise<void>;
   /** Emitted ('drain') whenever capacity may have grown. */
 }

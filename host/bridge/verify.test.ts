@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asciiJson, formatFrame } from '../../firmware/core/wire.ts';
+import { asciiJson, formatFrame, splitFrame } from '../../firmware/core/wire.ts';
 import { classifyLine } from './classify.ts';
 import { LineFramer } from './framer.ts';
 import { SeenState } from './seen.ts';
-import { Verifier } from './verify.ts';
+import { Verifier, splitFrameInto } from './verify.ts';
 
 const KEY = 'ab'.repeat(32);
 const OTHER = 'cd'.repeat(32);
@@ -140,5 +140,40 @@ describe('Verifier', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('property: splitFrameInto accepts exactly what splitFrame accepts, and decodes the MAC', () => {
+    // Mostly lowercase hex, sometimes a character that must make the line "not a frame".
+    const hexChar = fc.oneof({ weight: 200, arbitrary: fc.constantFrom(...'0123456789abcdef'.split('')) }, { weight: 1, arbitrary: fc.constantFrom('A', 'F', 'g', 'x', ' ', 'é') });
+    const frameLike = fc
+      .tuple(fc.constantFrom('@s1 ', '@s1', '@s2 ', ''), fc.string({ maxLength: 40 }), fc.constantFrom(' ', '', 'x'), fc.array(hexChar, { minLength: 60, maxLength: 66 }))
+      .map(([prefix, json, space, mac]) => prefix + json + space + mac.join(''));
+    const valid = envelope.map((env) => sign(KEY, env));
+    fc.assert(
+      fc.property(fc.oneof(frameLike, valid, fc.string({ unit: 'binary', maxLength: 120 })), (line) => {
+        const mac = Buffer.alloc(32);
+        const at = splitFrameInto(line, mac);
+        const parts = splitFrame(line);
+        expect(at >= 0).toBe(parts !== null);
+        if (parts) {
+          expect(line.slice(4, at - 1)).toBe(parts.json);
+          expect(mac.toString('hex')).toBe(parts.hmac);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('authenticate() checks everything but the replay filter; verify() adds it', () => {
+    const seen = new SeenState();
+    const v = new Verifier({ dev1: KEY }, seen);
+    const line = sign(KEY, { dev: 'dev1', boot: 1, seq: 0, k: 'r', d: { t: 215 } });
+    seen.add('dev1', 1, 0);
+    expect(v.authenticate(line)).toMatchObject({ ok: true, frame: { line, envelope: { dev: 'dev1', boot: 1, seq: 0 } } });
+    expect(v.verify(line)).toMatchObject({ ok: false, reason: 'replayed' });
+    expect(v.authenticate(sign(OTHER, { dev: 'dev1', boot: 1, seq: 1, k: 'r', d: {} }))).toMatchObject({ ok: false, reason: 'forged', dev: 'dev1' });
+    // A MAC of the right length but in uppercase hex is not a frame (the wire uses lowercase).
+    const upper = line.slice(0, -64) + 'ABCDEF'.repeat(10) + 'ABCD';
+    expect(v.authenticate(upper)).toMatchObject({ ok: false, reason: 'malformed' });
   });
 });

@@ -3,10 +3,40 @@
  * constant-time comparison), and the replay filter. Pure logic plus a SeenState; the bridge decides
  * what to do with each verdict (forward, re-acknowledge, count).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { KIND_NAMES, splitFrame, type Envelope, type Kind } from '../../firmware/core/wire.ts';
+import { timingSafeEqual } from 'node:crypto';
+import { HMAC_HEX_LENGTH, KIND_NAMES, WIRE_PREFIX, type Envelope, type Kind } from '../../firmware/core/wire.ts';
 import { DEVICE_ID, type KeyRegistry } from '../keys.ts';
+import { HmacSha256Key } from './hmac-sha256.ts';
 import type { SeenState } from './seen.ts';
+
+const MAC_BYTES = 32;
+
+/** Value of each lowercase hex digit by char code; -1 for anything else (uppercase too, as on the wire). */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_VALUE[97 + i] = 10 + i;
+
+/**
+ * Where the MAC starts in a frame line (after the space), or -1 if the line is not shaped like a
+ * frame: the same acceptance as firmware/core/wire.ts splitFrame (its equivalence is a property
+ * test), but decoding the 64 hex digits into `mac` as it checks them, with no substrings.
+ */
+export function splitFrameInto(line: string, mac: Uint8Array): number {
+  const prefix = WIRE_PREFIX.length;
+  if (line.length < prefix + 2 + 1 + HMAC_HEX_LENGTH) return -1;
+  if (!line.startsWith(WIRE_PREFIX)) return -1;
+  const space = line.length - HMAC_HEX_LENGTH - 1;
+  if (line.charCodeAt(space) !== 32) return -1;
+  for (let i = 0, at = space + 1; i < HMAC_HEX_LENGTH / 2; i++, at += 2) {
+    const hi = line.charCodeAt(at);
+    const lo = line.charCodeAt(at + 1);
+    const high = hi < 128 ? HEX_VALUE[hi]! : -1;
+    const low = lo < 128 ? HEX_VALUE[lo]! : -1;
+    if (high < 0 || low < 0) return -1;
+    mac[i] = (high << 4) | low;
+  }
+  return space + 1;
+}
 
 export type RejectReason = 'unknown-device' | 'forged' | 'replayed' | 'malformed' | 'overlong';
 export const REJECT_REASONS: readonly RejectReason[] = ['unknown-device', 'forged', 'replayed', 'malformed', 'overlong'];
@@ -30,11 +60,16 @@ export type Verdict =
 export const DEFAULT_MAX_LINE = 1024;
 
 export class Verifier {
-  private keys = new Map<string, Buffer>();
+  /** Per device, the key prepared for HMAC (its padded blocks hashed once, see hmac-sha256.ts). */
+  private keys = new Map<string, HmacSha256Key>();
+  /** Scratch for the computed and the received MAC: verify() allocates no buffers per frame. */
+  private readonly expected = Buffer.alloc(MAC_BYTES);
+  private readonly given = Buffer.alloc(MAC_BYTES);
 
   constructor(
     keys: KeyRegistry,
-    private readonly seen: SeenState,
+    /** The replay filter; null where only authenticate() is used. */
+    private readonly seen: SeenState | null,
     readonly maxLine = DEFAULT_MAX_LINE,
   ) {
     this.setKeys(keys);
@@ -42,7 +77,7 @@ export class Verifier {
 
   /** Replaces the key set (e.g. after the registry file changed). */
   setKeys(keys: KeyRegistry): void {
-    this.keys = new Map(Object.entries(keys).map(([dev, hex]) => [dev, Buffer.from(hex, 'hex')]));
+    this.keys = new Map(Object.entries(keys).map(([dev, hex]) => [dev, new HmacSha256Key(Buffer.from(hex, 'hex'))]));
   }
 
   hasDevice(dev: string): boolean {
@@ -54,27 +89,42 @@ export class Verifier {
    * frame that failed to be written is not later rejected as a replay.
    */
   verify(line: string): Verdict {
+    const verdict = this.authenticate(line);
+    if (!verdict.ok) return verdict;
+    const envelope = verdict.frame.envelope;
+    const seen = this.seen?.check(envelope.dev, envelope.boot, envelope.seq) ?? 'new';
+    if (seen === 'seen') return { ok: false, reason: 'replayed', dev: envelope.dev, retransmission: envelope };
+    if (seen === 'stale') return { ok: false, reason: 'replayed', dev: envelope.dev };
+    return verdict;
+  }
+
+  /**
+   * Everything but the replay filter: shape, known device, HMAC. Stateless apart from the keys, so
+   * it can run on another thread (verify-thread.ts); the replay check stays with the WAL.
+   */
+  authenticate(line: string): { ok: true; frame: VerifiedFrame } | { ok: false; reason: RejectReason; dev?: string } {
     if (line.length > this.maxLine) return { ok: false, reason: 'overlong' };
-    const parts = splitFrame(line);
-    if (!parts) return { ok: false, reason: 'malformed' };
-    const envelope = parseEnvelope(parts.json);
+    // Decodes the received MAC into this.given while checking the frame's shape.
+    const macAt = splitFrameInto(line, this.given);
+    if (macAt < 0) return { ok: false, reason: 'malformed' };
+    const jsonEnd = macAt - 1;
+    const envelope = parseEnvelope(line.slice(WIRE_PREFIX.length, jsonEnd));
     if (!envelope) return { ok: false, reason: 'malformed' };
     const key = this.keys.get(envelope.dev);
     if (!key) return { ok: false, reason: 'unknown-device', dev: envelope.dev };
-    const expected = createHmac('sha256', key).update(parts.json, 'latin1').digest();
-    const given = Buffer.from(parts.hmac, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    // The MAC covers exactly the JSON bytes: from after the prefix up to the space before the MAC.
+    key.digestLatin1(line, WIRE_PREFIX.length, jsonEnd, this.expected);
+    // Both are MAC_BYTES long by construction; the length check stays in front of the
+    // constant-time comparison anyway (timingSafeEqual needs equal lengths, and says so loudly).
+    if (this.given.length !== this.expected.length || !timingSafeEqual(this.given, this.expected)) {
       return { ok: false, reason: 'forged', dev: envelope.dev };
     }
-    const seen = this.seen.check(envelope.dev, envelope.boot, envelope.seq);
-    if (seen === 'seen') return { ok: false, reason: 'replayed', dev: envelope.dev, retransmission: envelope };
-    if (seen === 'stale') return { ok: false, reason: 'replayed', dev: envelope.dev };
     return { ok: true, frame: { envelope, line } };
   }
 
   /** Records a verified frame as seen; false if it was already (a concurrent duplicate). */
   accept(envelope: Envelope): boolean {
-    return this.seen.add(envelope.dev, envelope.boot, envelope.seq);
+    return this.seen?.add(envelope.dev, envelope.boot, envelope.seq) ?? true;
   }
 }
 

@@ -24,6 +24,13 @@ export interface WalEntry {
   src: string;
   /** When it was received (ms since epoch). */
   at: number;
+  /**
+   * In memory only, never written to the log: the payload `d` as JSON and the line as a JSON
+   * string, kept from verification so the WAL record and the published payload redo neither.
+   * Absent on entries read back from the log (they are derived from `line` again).
+   */
+  dJson?: string;
+  lineJson?: string;
 }
 
 /** 'a': a frame accepted; 'p': frames published (ids batched: one record per flush, not per PUBACK). */
@@ -31,8 +38,43 @@ export type WalRecord = ({ t: 'a' } & WalEntry) | { t: 'p'; ids: number[] };
 
 /** One record as a line: CRC first, so a torn or damaged line is recognised on reading. */
 export function encodeRecord(record: WalRecord): string {
-  const json = JSON.stringify(record);
-  return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+  if (record.t === 'a') return encodeAccepted(record);
+  return recordLine(JSON.stringify(record));
+}
+
+/**
+ * An 'a' record, built by concatenation: byte for byte what JSON.stringify of the record object
+ * { t: 'a', id, dev, boot, seq, k, line, src, at } gives (a property test holds them equal), without
+ * walking an object per record. Only those fields are written (not the in-memory dJson/lineJson).
+ */
+export function encodeAccepted(entry: WalEntry, lineJson = entry.lineJson ?? JSON.stringify(entry.line)): string {
+  return recordLine(
+    '{"t":"a","id":' + entry.id + ',"dev":' + jsonString(entry.dev) + ',"boot":' + entry.boot + ',"seq":' + entry.seq + ',"k":' + jsonString(entry.k) +
+      ',"line":' + lineJson + ',"src":' + jsonString(entry.src) + ',"at":' + entry.at + '}',
+  );
+}
+
+function recordLine(json: string): string {
+  const crc = crc32(json);
+  return HEX[crc >>> 24]! + HEX[(crc >>> 16) & 0xff]! + HEX[(crc >>> 8) & 0xff]! + HEX[crc & 0xff]! + ' ' + json + '\n';
+}
+
+/** Two lowercase hex digits per byte value: the CRC prefix without toString(16) + padStart. */
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * Short strings repeated on every record (device ids, kinds, input names) escaped once. Bounded:
+ * cleared when it grows past a few thousand names rather than growing with hostile input.
+ */
+const escaped = new Map<string, string>();
+export function jsonString(value: string): string {
+  let json = escaped.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    if (escaped.size >= 4096) escaped.clear();
+    escaped.set(value, json);
+  }
+  return json;
 }
 
 export function segmentName(index: number): string {

@@ -103,4 +103,39 @@ describe('Wal', () => {
     expect(wal.fullReason()).toBe('age');
     await wal.close();
   });
+
+  it('never replays published frames after deleting a segment that held their published records', async () => {
+    // Segment 2 holds the 'p' records of segment 1's frames. Segment 1 stays (one frame of it is
+    // still unpublished) while all of segment 2's own frames get published: deleting segment 2
+    // then would lose those 'p' records, and a restart would replay frames the broker already has.
+    const dir = tempDir();
+    const wal = await Wal.open(dir, { segmentBytes: 1000 });
+    let seq = 0;
+    const appendUntilNewSegment = async (): Promise<number[]> => {
+      const ids: number[] = [];
+      const start = wal.segmentCount;
+      while (wal.segmentCount === start) {
+        const { entry, durable } = wal.append(frame(seq++));
+        await durable;
+        ids.push(entry.id);
+      }
+      return ids; // the last one opened the new segment
+    };
+    const first = await appendUntilNewSegment();
+    const segmentOne = first.slice(0, -1);
+    const stuck = segmentOne[0]!;
+    for (const id of segmentOne.slice(1)) wal.markPublished(id); // their 'p' record goes to segment 2
+    await wal.barrier();
+    // Segment 2's frames, then the one that opened segment 3 and a few more in it: all published.
+    const later = [first.at(-1)!, ...(await appendUntilNewSegment())];
+    for (let i = 0; i < 3; i++) later.push(wal.append(frame(seq++)).entry.id);
+    for (const id of later) wal.markPublished(id);
+    await wal.barrier();
+    await settle();
+    await wal.close();
+    const again = await Wal.open(dir);
+    expect(again.recovered.map((e) => e.id)).toEqual([stuck]);
+    await again.close();
+  });
 });
+

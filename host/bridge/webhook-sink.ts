@@ -4,7 +4,7 @@
  * by the bridge (the WAL holds the message meanwhile, so retries survive restarts too).
  */
 import { EventEmitter } from 'node:events';
-import { payloadFor } from './message.ts';
+import { payloadJson } from './message.ts';
 import type { Sink } from './sink.ts';
 import type { WalEntry } from './wal.ts';
 
@@ -38,7 +38,7 @@ export class WebhookSink extends EventEmitter implements Sink {
       const response = await fetch(this.options.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.options.headers },
-        body: JSON.stringify(payloadFor(entry)),
+        body: payloadJson(entry),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
       // Drain the body so the connection can be reused.
