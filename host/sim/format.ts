@@ -18,6 +18,29 @@ function tagOf(value: unknown): string {
   return Object.prototype.toString.call(value).slice(8, -1);
 }
 
+/** ftoa stops printing fractional digits once the remainder is below this. */
+const FTOA_STOP_AT_ERROR = 0.0000001;
+
+/**
+ * ftoa's integer part, shared by number-to-string and toFixed: a value within 1e-7 below an
+ * integer becomes that integer first; the integer digits are then taken by truncation, never
+ * rounding. `rest` is the fraction left for the caller's own fractional digits.
+ */
+function ftoaInteger(value: number): { digits: string; rest: number } {
+  let val = value;
+  if (val < 2 ** 31 && Math.trunc(val + FTOA_STOP_AT_ERROR) === 1 + Math.trunc(val)) val = 1 + Math.trunc(val);
+  let digits = '';
+  let d = 1;
+  while (d * 10 <= val) d *= 10;
+  while (d >= 1) {
+    const v = Math.trunc(val / d);
+    val -= v * d;
+    digits += String(v);
+    d /= 10;
+  }
+  return { digits, rest: val };
+}
+
 /**
  * Espruino's number-to-string (ftoa in jsutils.c, radix 10): integer digits, then at most 11
  * fractional digits, stopping once the remainder is below 1e-7; a value within 1e-7 below an
@@ -39,20 +62,13 @@ export function espruinoNumberToString(n: number): string {
   } else if (val < 1e-6) {
     while (val < 1) { val *= 10; exponent--; }
   }
-  const stopAtError = 0.0000001;
-  if (val < 2 ** 31 && Math.trunc(val + stopAtError) === 1 + Math.trunc(val)) val = 1 + Math.trunc(val);
-  let d = 1;
-  while (d * 10 <= val) d *= 10;
-  while (d >= 1) {
-    const v = Math.trunc(val / d);
-    val -= v * d;
-    out += String(v);
-    d /= 10;
-  }
+  const integer = ftoaInteger(val);
+  out += integer.digits;
+  val = integer.rest;
   if (val > 0) {
     out += '.';
     val *= 10;
-    for (let digits = 0; digits < 11 && val > stopAtError; digits++) {
+    for (let digits = 0; digits < 11 && val > FTOA_STOP_AT_ERROR; digits++) {
       let v = Math.trunc(val + 0.00000001);
       val = (val - v) * 10;
       if (v === 10) v = 9;
@@ -76,16 +92,9 @@ export function espruinoToFixed(n: number, decimals: number): string {
   digits = digits < 0 ? 0 : digits > 20 ? 20 : digits;
   let out = n < 0 ? '-' : '';
   let val = Math.abs(n);
-  const stopAtError = 0.0000001;
-  if (val < 2 ** 31 && Math.trunc(val + stopAtError) === 1 + Math.trunc(val)) val = 1 + Math.trunc(val);
-  let d = 1;
-  while (d * 10 <= val) d *= 10;
-  while (d >= 1) {
-    const v = Math.trunc(val / d);
-    val -= v * d;
-    out += String(v);
-    d /= 10;
-  }
+  const integer = ftoaInteger(val);
+  out += integer.digits;
+  val = integer.rest;
   if (digits > 0) {
     out += '.';
     val *= 10;
