@@ -17,13 +17,21 @@ export interface StepConfig {
   ackWindowMs: number;
 }
 
+/**
+ * The defaults' values, also as plain constants: a build whose settings never change at run time
+ * (the serial occupancy app) reads these, which the minifier inlines as numbers. DEFAULT_CONFIG
+ * is made of them, so it stays the one source (training reads DEFAULT_CONFIG.slopeWindow).
+ */
+export var SEND_PER_WAKE = 8;
+export var ACK_WINDOW_MS = 300;
+
 export var DEFAULT_CONFIG: StepConfig = {
   periodMs: 60000,
   summaryEvery: 15,
   slopeWindow: 15,
   outboxMax: 96,
-  sendPerWake: 8,
-  ackWindowMs: 300,
+  sendPerWake: SEND_PER_WAKE,
+  ackWindowMs: ACK_WINDOW_MS,
 };
 
 /** DEFAULT_CONFIG with the given fields replaced (ES5: no spread). */

@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asciiBytes, fromHex, hmacSha256Hex, hmacSigner, toHex, type Sha256 } from './hmac.ts';
+import { createNatives } from '../../host/espruino/natives.ts';
+import { asciiBytes, fromHex, hmacMac, hmacSha256Hex, hmacSigner, toHex, type Sha256 } from './hmac.ts';
 
 /** The Node stand-in for Espruino's require("crypto").SHA256: bytes in, ArrayBuffer out. */
 const nodeSha256: Sha256 = (data) => {
@@ -55,6 +56,19 @@ describe('hmac (device code path over an injected SHA-256)', () => {
     const signer = hmacSigner(nodeSha256, new Uint8Array(key));
     for (const message of ['', '{"dev":"a","boot":1,"seq":0,"k":"t","d":{}}', 'x'.repeat(1000)]) {
       expect(signer.signHex(message)).toBe(createHmac('sha256', key).update(message, 'latin1').digest('hex'));
+    }
+  });
+
+  it('a signer over the native string conversion (E.toUint8Array, as the device signs) gives the same MACs', () => {
+    const natives = createNatives({ Uint8Array });
+    const key = new Uint8Array(randomBytes(32));
+    // firmware/hal/device.ts's composition, with the virtual board's E.toUint8Array.
+    const mac = hmacMac(nodeSha256, key);
+    const device = { signHex: (text: string) => toHex(mac(natives.toUint8Array(text))) };
+    const host = hmacSigner(nodeSha256, key);
+    for (const message of ['', '{"dev":"a","boot":1,"seq":0,"k":"t","d":{"code":"scd41_crc"}}', 'caf\u00e9 \\ "q"', '~'.repeat(700)]) {
+      expect(device.signHex(message)).toBe(host.signHex(message));
+      expect(device.signHex(message)).toBe(createHmac('sha256', key).update(message, 'latin1').digest('hex'));
     }
   });
 

@@ -3,8 +3,8 @@
  * (require("crypto").SHA256, which Espruino has but without HMAC) and in Node (node:crypto).
  *
  * Bytes are Uint8Array; strings are 8-bit (each char code is one byte): wire data is ASCII.
- * The key's inner/outer padded blocks are computed once per key (hmacSigner), so signing a frame
- * costs two SHA-256 calls plus one pass over the message to turn it into bytes.
+ * The key's inner/outer padded blocks are computed once per key (hmacMac), so signing a frame
+ * costs two SHA-256 calls plus turning the message into bytes (natively on the device).
  *
  * Device code: ES5, no regular expressions.
  */
@@ -40,15 +40,17 @@ export function fromHex(hex: string): Uint8Array | null {
   return toHex(out) === hex ? out : null;
 }
 
+/** What signs frames (the raw MAC is hmacMac's function). */
 export interface HmacSigner {
-  /** Raw 32-byte MAC of `message`. */
-  mac(message: Uint8Array): Uint8Array;
   /** 64 lowercase hex chars of the MAC of an 8-bit string (a frame's JSON). */
   signHex(message: string): string;
 }
 
-/** Prepares the padded key blocks once; keys longer than a block are hashed first (RFC 2104). */
-export function hmacSigner(sha256: Sha256, key: Uint8Array): HmacSigner {
+/**
+ * The MAC function of `key`: prepares the padded key blocks once; keys longer than a block are
+ * hashed first (RFC 2104).
+ */
+export function hmacMac(sha256: Sha256, key: Uint8Array): (message: Uint8Array) => Uint8Array {
   // The key, zero-padded to a block: [0, 64) the inner pad, [64, 128) the outer one.
   var pads = new Uint8Array(2 * BLOCK);
   pads.set(key.length > BLOCK ? new Uint8Array(sha256(key)) : key);
@@ -64,11 +66,20 @@ export function hmacSigner(sha256: Sha256, key: Uint8Array): HmacSigner {
     block.set(data, BLOCK);
     return new Uint8Array(sha256(block));
   }
-  function mac(message: Uint8Array): Uint8Array {
+  return function (message: Uint8Array): Uint8Array {
     return hashPadded(BLOCK, hashPadded(0, message));
-  }
+  };
+}
+
+/**
+ * A signer over `key` with the portable string-to-bytes loop (host code, tests, mqtt-probe). The
+ * device's signer (firmware/hal/device.ts) is the same composition over Espruino's native
+ * E.toUint8Array instead: one call, not a JS loop per character of every frame, and the same
+ * bytes for 8-bit strings (firmware/core/hmac.test.ts checks the two agree).
+ */
+export function hmacSigner(sha256: Sha256, key: Uint8Array): HmacSigner {
+  var mac = hmacMac(sha256, key);
   return {
-    mac: mac,
     signHex: function (message: string): string {
       return toHex(mac(asciiBytes(message)));
     },
@@ -77,5 +88,5 @@ export function hmacSigner(sha256: Sha256, key: Uint8Array): HmacSigner {
 
 /** One-shot helper: hex HMAC-SHA256 of `message` under `key`. */
 export function hmacSha256Hex(sha256: Sha256, key: Uint8Array, message: Uint8Array): string {
-  return toHex(hmacSigner(sha256, key).mac(message));
+  return toHex(hmacMac(sha256, key)(message));
 }

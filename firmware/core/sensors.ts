@@ -4,6 +4,8 @@
  * All results are integers in scaled units (ESPRUINO.md: never rely on number printing).
  */
 
+import { fault as sensorFault, type Fault } from './fault';
+
 /** Sensirion CRC-8: polynomial 0x31, init 0xFF, over one 16-bit word (two bytes, MSB first). */
 export function sensirionCrc8(hi: number, lo: number): number {
   var crc = 0xff;
@@ -30,15 +32,10 @@ export interface Scd41Reading {
   /** Relative humidity in centi-percent: floor(10000 * raw / 65535). */
   h: number;
 }
-export interface SensorFault {
-  ok: false;
-  code: string;
-}
+export type SensorFault = Fault;
 
 /** A driver's expected failure, as a value (the code travels in an error frame). */
-export function sensorFault(code: string): SensorFault {
-  return { ok: false, code: code };
-}
+export { sensorFault };
 
 /** Runs one bus transaction; an exception (Espruino throws on an I2C NAK) becomes the fault `code`. */
 export function busAttempt<T>(code: string, transaction: () => T): T | SensorFault {

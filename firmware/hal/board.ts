@@ -1,16 +1,10 @@
 /**
- * Board pins the firmware needs, as data keyed by Espruino's process.env.BOARD (a board JSON's
- * espruino.build).
- * boards/*.json is the source of truth: firmware/hal/board.test.ts fails if this table and the
- * JSON files disagree, so adding a board is adding its JSON file and one line here.
+ * Board pins the firmware needs. They come from boards/<id>.json at build time (board-pins.ts is
+ * replaced by the build with the target board's values), so adding a board is adding its JSON file.
  */
-export var I2C_PINS: { [board: string]: { scl: string; sda: string } } = {
-  ESP32: { scl: 'D22', sda: 'D21' },
-  ESP32C3_IDF4: { scl: 'D9', sda: 'D8' },
-};
+import { I2C_SCL, I2C_SDA } from './board-pins';
 
-/** Sets I2C1 up on the I2C pins of the board running this code (ESP32 defaults when the board is unknown). */
+/** Sets I2C1 up on the I2C pins of the board this bundle was built for. */
 export function setupBoardI2c(bitrate: number): void {
-  var names = I2C_PINS[process.env.BOARD] || I2C_PINS.ESP32;
-  I2C1.setup({ scl: global[names.scl], sda: global[names.sda], bitrate: bitrate });
+  I2C1.setup({ scl: global[I2C_SCL], sda: global[I2C_SDA], bitrate: bitrate });
 }

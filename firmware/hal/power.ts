@@ -18,14 +18,15 @@ export function deepSleepRest(periodMs: number, startedAt: number): void {
 }
 
 /**
- * Waits `ms` in light sleep, then calls `then` (a `NodeLink.wait`, apps/occupancy/node.ts).
+ * Waits `ms` in light sleep, then calls `then` (a `NodeLink.wait`, apps/occupancy/node.ts; the
+ * arguments in setTimeout's order, so a serial build passes setTimeout itself).
  * Light sleep keeps RAM and the JS state (ESPRUINO.md section 3) at ~0.8 mA instead of ~25 mA
  * idling: on a node woken for a 5 s SCD41 single shot it is most of the wake's energy.
  * ESP32.lightSleep blocks: nothing else runs meanwhile (no console input, no timer callbacks);
  * timers that fell due during it run, late and in order, once `then` returns. Where the call is
  * missing (another Espruino build) the wait is an ordinary timer.
  */
-export function lightSleepThen(ms: number, then: () => void): void {
+export function lightSleepThen(then: () => void, ms: number): void {
   if (ESP32.lightSleep) {
     ESP32.lightSleep(ms);
     then();

@@ -13,6 +13,7 @@ import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { rollup, type RollupLog } from 'rollup';
 import { SpruceError } from '../errors.ts';
 import { projectRoot } from '../paths.ts';
+import type { BuildBoardPins } from './board-module.ts';
 import { pipelineInputOptions, pipelineOutputOptions } from './rollup-options.ts';
 
 export interface RawSourceMap {
@@ -36,8 +37,10 @@ export interface BundleResult {
 }
 
 export interface BundleOptions {
-  /** Board id, only used in messages for now (boards share the dialect). */
+  /** Board id, used in messages. */
   board?: string;
+  /** The board's pins (boards/<id>.json `pins`), baked in by the build (board-module.ts). */
+  boardPins?: BuildBoardPins;
   /** Where the bundle is meant to be written (names the map); defaults to a temp name. */
   outFile?: string;
 }
@@ -112,7 +115,7 @@ export async function bundleEntry(entry: string, options: BundleOptions = {}): P
   const unresolved: string[] = [];
   try {
     const bundle = await rollup({
-      ...pipelineInputOptions({ entry: entryPath, tsconfig, outFile }),
+      ...pipelineInputOptions({ entry: entryPath, tsconfig, outFile, boardPins: options.boardPins }),
       onLog(level, log: RollupLog) {
         if (level !== 'warn') return;
         if (log.plugin === 'typescript' && log.pluginCode?.toString().startsWith('TS')) {

@@ -61,7 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppBuildResult
   const app = loadApp(options.app, options.appsDir ?? appsDir());
   const outDir = resolve(options.outDir ?? join(distDir(), board.id));
   const bundlePath = join(outDir, `${app.name}.js`);
-  const { code, map, warnings: bundleWarnings } = await bundleEntry(app.entry, { board: board.id, outFile: bundlePath });
+  const { code, map, warnings: bundleWarnings } = await bundleEntry(app.entry, { board: board.id, boardPins: board.pins, outFile: bundlePath });
   const violations = guardOrThrow(code, map, `${app.name} for ${board.id}`);
   const storage = storageEntries(app.manifest.storage, app.name);
   const bytes = Buffer.byteLength(code, 'utf8');
@@ -141,7 +141,7 @@ export async function buildSource(input: SourceInput, boardOrId: string | Board,
     writeFileSync(entry, input.code);
   }
   try {
-    const { code, map } = await bundleEntry(entry, { board: board.id });
+    const { code, map } = await bundleEntry(entry, { board: board.id, boardPins: board.pins });
     const violations = options.failOn === 'never' ? checkBundle(code, { sourcemap: map }) : guardOrThrow(code, map, toProjectPath(entry));
     const bytes = Buffer.byteLength(code, 'utf8');
     const report = sizeReport(toProjectPath(entry), board, bytes, 0);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plugin, RollupOptions } from 'rollup';
+import { loadBoard } from '../boards.ts';
 import { distDir } from '../paths.ts';
 import { loadApp } from './apps.ts';
 import { writeBuildTsconfig } from './bundle.ts';
@@ -17,7 +18,10 @@ export function rollupConfigFor(app: string, board: string, appsFolder?: string,
   const { entry } = appsFolder ? loadApp(app, appsFolder) : loadApp(app);
   const workDir = mkdtempSync(join(tmpdir(), 'spruce-rollup-'));
   process.once('exit', () => rmSync(workDir, { recursive: true, force: true }));
-  const pipeline = { entry, tsconfig: writeBuildTsconfig(entry, workDir), outFile: join(outDir ?? join(distDir(), board), `${app}.js`) };
+  const pipeline = {
+    entry, tsconfig: writeBuildTsconfig(entry, workDir), outFile: join(outDir ?? join(distDir(), board), `${app}.js`),
+    boardPins: loadBoard(board).pins,
+  };
   const output = pipelineOutputOptions(pipeline);
   return {
     ...pipelineInputOptions(pipeline),

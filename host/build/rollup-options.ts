@@ -16,6 +16,7 @@
 import typescript from '@rollup/plugin-typescript';
 import terser, { type Options as TerserOptions } from '@rollup/plugin-terser';
 import type { OutputOptions, RollupOptions } from 'rollup';
+import { boardPinsPlugin, type BuildBoardPins } from './board-module.ts';
 import { finalPassPlugin } from './final-pass.ts';
 
 /**
@@ -68,6 +69,11 @@ export interface PipelineOptions {
   tsconfig: string;
   /** Where the bundle will be written; names the source map's paths. */
   outFile: string;
+  /**
+   * The target board's pins (its JSON's `pins`), baked into the bundle in place of
+   * firmware/hal/board-pins.ts; without them the file's own values (the esp32 board) are used.
+   */
+  boardPins?: BuildBoardPins;
 }
 
 export function pipelineInputOptions(options: PipelineOptions): RollupOptions {
@@ -86,6 +92,8 @@ export function pipelineInputOptions(options: PipelineOptions): RollupOptions {
         filterRoot: '/',
         compilerOptions: { sourceMap: true, inlineSources: true, declaration: false, noEmit: false },
       }),
+      // After the TypeScript plugin: it replaces that plugin's output for board-pins.ts.
+      ...(options.boardPins ? [boardPinsPlugin(options.boardPins)] : []),
     ],
   };
 }

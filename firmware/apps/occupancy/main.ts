@@ -9,15 +9,15 @@
  */
 import { serialUplink } from '../../hal/uplink';
 import { runNode } from './node';
+import { ACK_WINDOW_MS, SEND_PER_WAKE } from '../../core/config';
 import { CONFIG } from './config';
 
 runNode(function (w) {
   return {
-    uplink: serialUplink(CONFIG.ackWindowMs, w.removeFrame),
-    limit: CONFIG.sendPerWake,
+    uplink: serialUplink(ACK_WINDOW_MS, w.removeFrame),
+    limit: SEND_PER_WAKE,
     config: CONFIG,
-    wait: function (ms: number, then: () => void): void {
-      setTimeout(then, ms);
-    },
+    // The built-in timer itself (NodeLink.wait takes setTimeout's arguments): no wrapper to parse.
+    wait: setTimeout,
   };
 });

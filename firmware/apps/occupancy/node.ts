@@ -44,10 +44,11 @@ export interface NodeLink {
   limit: number;
   config: StepConfig;
   /**
-   * Waits `ms` for the sensors' conversion, then calls `then`: a timer (the console stays
+   * Waits `ms` for the sensors' conversion, then calls `then` (setTimeout's argument order, so a
+   * build can pass setTimeout itself): a timer (the console stays
    * responsive) or light sleep (hal/power.ts lightSleepThen: a fraction of the current).
    */
-  wait: (ms: number, then: () => void) => void;
+  wait: (then: () => void, ms: number) => void;
 }
 
 export function runNode(link: (w: NodeWake) => NodeLink): void {
@@ -65,7 +66,7 @@ export function runNode(link: (w: NodeWake) => NodeLink): void {
   setupBoardI2c(100000);
   var co2Fault = scd41Start(I2C1);
   var lightFault = bh1750Start(I2C1);
-  chosen.wait(SCD41_MEASURE_MS + 100, function () {
+  chosen.wait(function () {
     var readings: Readings = { t: null, h: null, c: null, l: null, faults: [] };
     var air = co2Fault || scd41Read(I2C1);
     if (air.ok) {
@@ -81,5 +82,5 @@ export function runNode(link: (w: NodeWake) => NodeLink): void {
       compactIfLow();
       deepSleepRest(outcome.sleepMs, startedAt);
     });
-  });
+  }, SCD41_MEASURE_MS + 100);
 }
