@@ -8,10 +8,11 @@
  * failed verification is ever published; a message leaves the WAL only when every sink has
  * acknowledged it. Frames found in the WAL at start are replayed at a limited rate.
  *
- * Per message the work is synchronous and allocation-light (framing, HMAC, the WAL record as one
- * string); everything that waits is per group: one durability promise per WAL flush group (commit()
- * acknowledges and hands over the whole group), one sendMany() burst per sink refill (sink-pump.ts),
- * one socket write per burst. Profiling showed the per-message promises, closures and small writes
+ * Per message the work is synchronous and allocation-light (framing, the envelope scanned in place
+ * into one reused object (envelope-scan.ts), HMAC, the WAL record as one string, the PUBLISH as
+ * latin1 text for ASCII messages); everything that waits is per group: one durability promise per
+ * WAL flush group (commit() acknowledges and hands over the whole group), one sendMany() burst per
+ * sink refill (sink-pump.ts), one socket write per burst. Profiling showed the per-message promises, closures and small writes
  * costing more than the HMAC check itself.
  */
 import { EventEmitter } from 'node:events';
@@ -20,9 +21,10 @@ import { classifyLine } from './classify.ts';
 import { LineFramer } from './framer.ts';
 import type { Sink } from './sink.ts';
 import { SinkPump } from './sink-pump.ts';
-import { REJECT_REASONS, Verifier, type RejectReason } from './verify.ts';
+import { REJECT_REASONS, Verifier, type AuthenticatedFields, type RejectReason } from './verify.ts';
 import type { Wal, WalEntry } from './wal.ts';
 import { Fifo } from './fifo.ts';
+import { isAscii } from './publish-ascii.ts';
 
 /** Acknowledges (boot, seq) to the device the frame came from. */
 export type AckFn = (boot: number, seq: number) => void | Promise<void>;
@@ -154,11 +156,15 @@ export class Bridge extends EventEmitter {
       this.emit('device-error', { src, message: kind.message });
       return 'device-error';
     }
-    const verdict = this.verifier.authenticate(kind.line);
-    if (!verdict.ok) return this.rejectLine(src, verdict.reason, verdict.dev);
-    const { envelope, line } = verdict.frame;
-    return this.admit(src, ack, envelope.dev, envelope.boot, envelope.seq, envelope.k, line, JSON.stringify(line), JSON.stringify(envelope.d ?? null));
+    const line = kind.line;
+    const fields = this.fields;
+    const reason = this.verifier.authenticateInto(line, fields);
+    if (reason !== null) return this.rejectLine(src, reason, reason === 'unknown-device' || reason === 'forged' ? fields.dev : undefined);
+    return this.admit(src, ack, fields.dev, fields.boot, fields.seq, fields.k, line, JSON.stringify(line), fields.dJson, fields.canonical && isAscii(src));
   }
+
+  /** The envelope of the line being handled (one object reused: no verdict objects per line). */
+  private readonly fields: AuthenticatedFields = { dev: '', boot: 0, seq: 0, k: '', dJson: '', canonical: false };
 
   /** A telemetry line that failed before the replay check (an over-long line may have been a frame). */
   private rejectLine(src: string, reason: RejectReason, dev?: string): LineOutcome {
@@ -172,7 +178,7 @@ export class Bridge extends EventEmitter {
    * An authenticated frame: the replay filter, the WAL bound, then the WAL. `lineJson` is the line
    * as a JSON string and `dJson` the payload re-serialised, both made once for the log and the sinks.
    */
-  private admit(src: string, ack: AckFn, dev: string, boot: number, seq: number, k: string, line: string, lineJson: string, dJson: string): LineOutcome {
+  private admit(src: string, ack: AckFn, dev: string, boot: number, seq: number, k: string, line: string, lineJson: string, dJson: string, ascii: boolean): LineOutcome {
     this.counters.received++;
     const seen = this.wal.seen.check(dev, boot, seq);
     if (seen !== 'new') {
@@ -199,7 +205,7 @@ export class Bridge extends EventEmitter {
     }
     let appended: ReturnType<Wal['append']>;
     try {
-      appended = this.wal.append({ dev, boot, seq, k, line, src, at: now, dJson, lineJson });
+      appended = this.wal.append({ dev, boot, seq, k, line, src, at: now, dJson, lineJson, ascii });
     } catch (error) {
       this.fail(error);
       return 'stopped';

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { payloadFor, payloadJson } from './message.ts';
 import { PublishPacket, concatPackets, encodePublish } from './publish-packet.ts';
-import { encodeAccepted, encodeRecord, readSegment } from './wal-files.ts';
+import { acceptedJson, encodeAccepted, encodeRecord, readSegment, recordsBuffer } from './wal-files.ts';
 import type { WalEntry } from './wal-files.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,31 @@ describe('WAL record encoding', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('WAL records with the CRC computed over their bytes (ASCII records)', () => {
+  const asciiText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 });
+  const asciiEntry: fc.Arbitrary<WalEntry> = fc.record({
+    id: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    dev: asciiText,
+    boot: counter,
+    seq: counter,
+    k: fc.constantFrom('r', 'c', 's', 't', 'e'),
+    line: asciiText.map((t) => `@s1 {"v":"${t.replace(/["\\]/g, '')}"} ${'ab'.repeat(32)}`),
+    src: asciiText,
+    at: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+  });
+
+  it('property: recordsBuffer writes the same bytes as the string encoding, mixed with complete lines', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(asciiEntry, fc.boolean()), { minLength: 1, maxLength: 6 }), fc.array(entry, { maxLength: 2 }), (asciiEntries, others) => {
+        const items = [...asciiEntries.map(([e, deferred]) => (deferred ? acceptedJson(e) : encodeAccepted(e))), ...others.map((e) => encodeAccepted(e)), encodeRecord({ t: 'p', ids: [1, 2] })];
+        const expected = [...asciiEntries.map(([e]) => genericRecord(e)), ...others.map(genericRecord), encodeRecord({ t: 'p', ids: [1, 2] })].join('');
+        expect(recordsBuffer(items)).toEqual(Buffer.from(expected, 'latin1'));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -11,6 +11,16 @@
  * byte, so a random byte never throws or changes the length of what we count.
  */
 
+type Latin1Slicer = (this: Buffer, start: number, end: number) => string;
+/**
+ * Buffer#toString('latin1', start, end) minus its argument decoding, once per line: Node's own
+ * latin1 reader, which toString ends up calling, when present (not a documented API, so
+ * toString stays the fallback).
+ */
+const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slicer }).latin1Slice;
+const latin1Slice: (bytes: Buffer, start: number, end: number) => string =
+  typeof nativeLatin1Slice === 'function' ? (bytes, start, end) => nativeLatin1Slice.call(bytes, start, end) : (bytes, start, end) => bytes.toString('latin1', start, end);
+
 export interface FramerStats {
   /** Complete lines emitted. */
   lines: number;
@@ -97,7 +107,7 @@ export class LineFramer {
       return;
     }
     this.stats.lines++;
-    this.onLine(bytes.toString('latin1', start, stop));
+    this.onLine(latin1Slice(bytes, start, stop));
   }
 
   private emit(): void {

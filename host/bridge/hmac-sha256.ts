@@ -124,12 +124,19 @@ export class HmacSha256Key {
     }
     // The tail, the 0x80 marker and the bit length (of ipad block + message) in one or two blocks.
     const tail = end - i;
-    W.fill(0, 0, 16);
-    for (let j = 0; j < tail; j++) W[j >> 2]! |= (text.charCodeAt(i + j) & 0xff) << (24 - 8 * (j & 3));
-    W[tail >> 2]! |= 0x80 << (24 - 8 * (tail & 3));
+    // Whole words of the tail four bytes at a time, then the last partial word with the marker
+    // (per-byte read-modify-writes and fill() calls were a visible share of a short message).
+    const words = tail >> 2;
+    for (let w = 0; w < words; w++, i += 4) {
+      W[w] = ((text.charCodeAt(i) & 0xff) << 24) | ((text.charCodeAt(i + 1) & 0xff) << 16) | ((text.charCodeAt(i + 2) & 0xff) << 8) | (text.charCodeAt(i + 3) & 0xff);
+    }
+    let last = 0x80 << (24 - 8 * (tail & 3));
+    for (let j = 0; j < (tail & 3); j++) last |= (text.charCodeAt(i + j) & 0xff) << (24 - 8 * j);
+    W[words] = last;
+    for (let w = words + 1; w < 16; w++) W[w] = 0;
     if (tail >= BLOCK - 8) {
       compress(state);
-      W.fill(0, 0, 16);
+      for (let w = 0; w < 16; w++) W[w] = 0;
     }
     const bits = (BLOCK + length) * 8;
     W[14] = Math.floor(bits / 0x100000000) | 0;

@@ -12,17 +12,20 @@ import type { IMessageIdProvider } from 'mqtt/lib/default-message-id-provider';
 const MAX_ID = 65535;
 
 export class WindowedMessageIdProvider implements IMessageIdProvider {
-  private readonly inUse = new Set<number>();
+  /** 1 where the id is in flight (a byte per id, not a Set: allocate/free run once per message). */
+  private readonly inUse = new Uint8Array(MAX_ID + 1);
+  private used = 0;
   private next = 1;
   private last: number | null = null;
 
   allocate(): number | null {
-    if (this.inUse.size >= MAX_ID) return null;
+    if (this.used >= MAX_ID) return null;
     for (;;) {
       const id = this.next;
       this.next = id === MAX_ID ? 1 : id + 1;
-      if (!this.inUse.has(id)) {
-        this.inUse.add(id);
+      if (this.inUse[id] === 0) {
+        this.inUse[id] = 1;
+        this.used++;
         this.last = id;
         return id;
       }
@@ -35,20 +38,25 @@ export class WindowedMessageIdProvider implements IMessageIdProvider {
 
   /** Claims an id chosen elsewhere (packets resent from the store after a reconnect). */
   register(id: number): boolean {
-    if (this.inUse.has(id)) return false;
-    this.inUse.add(id);
+    if (!Number.isInteger(id) || id < 1 || id > MAX_ID || this.inUse[id] === 1) return false;
+    this.inUse[id] = 1;
+    this.used++;
     return true;
   }
 
   deallocate(id: number): void {
-    this.inUse.delete(id);
+    if (id >= 1 && id <= MAX_ID && this.inUse[id] === 1) {
+      this.inUse[id] = 0;
+      this.used--;
+    }
   }
 
   clear(): void {
-    this.inUse.clear();
+    this.inUse.fill(0);
+    this.used = 0;
   }
 
   get inUseCount(): number {
-    return this.inUse.size;
+    return this.used;
   }
 }

@@ -4,8 +4,8 @@
  * Why not MQTT.js here: profiling the bridge showed MQTT.js's stream plumbing (several stream writes
  * per packet, an in-memory store per message) costing more than verification and the WAL together.
  * The bridge does not need that machinery: its queue IS the WAL. So this client encodes a burst of
- * PUBLISH packets into one buffer (publish-packet.ts, not mqtt-packet's slower generic generate()),
- * writes it with one socket write, and reports each message's PUBACK through one callback
+ * PUBLISH packets into one buffer (publish-encoder.ts: latin1 text for ASCII messages, else
+ * publish-packet.ts; not mqtt-packet's slower generic generate()), writes it with one socket write, and reports each message's PUBACK through one callback
  * (sendMany; send() is the promise form of the same).
  * On a disconnect every message in flight is rejected as `disconnected`; the bridge puts it
  * back in its queue and sends it again after the reconnect (at least once; consumers dedupe on
@@ -14,14 +14,15 @@
  * the outage. ws:// and wss:// outputs use MqttSink (MQTT.js) instead.
  */
 import { EventEmitter } from 'node:events';
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import type { IClientOptions } from 'mqtt';
 import { SpruceError } from '../errors.ts';
-import { payloadJson, topicFor } from './message.ts';
 import { WindowedMessageIdProvider } from './message-ids.ts';
-import { PublishPacket, concatPackets } from './publish-packet.ts';
+import { type PublishPacket, concatPackets } from './publish-packet.ts';
+import { latin1Buffer } from './publish-ascii.ts';
+import { PublishEncoder } from './publish-encoder.ts';
+import { SECURE_PROTOCOLS, connectPacket, openBrokerSocket } from './mqtt-connect.ts';
 import { PacketSplitter } from './packet-splitter.ts';
 import { MAX_WINDOW, firstConnect, type MqttSinkOptions } from './mqtt-sink.ts';
 import type { SettleFn, Sink } from './sink.ts';
@@ -52,17 +53,19 @@ export class MqttPublisher extends EventEmitter implements Sink {
   private lastReceived = 0;
   private closed = false;
   private readonly url: URL;
+  private readonly encoder: PublishEncoder;
   connects = 0;
   lastError: string | null = null;
 
   constructor(private readonly options: MqttSinkOptions) {
     super();
     this.url = new URL(options.url);
-    if (!['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'tls:'].includes(this.url.protocol)) {
+    if (!['mqtt:', 'tcp:', ...SECURE_PROTOCOLS].includes(this.url.protocol)) {
       throw new SpruceError('E_USAGE', `MqttPublisher handles mqtt:// and mqtts:// only, not ${this.url.protocol}`, { exit: 'USAGE' });
     }
     this.window = Math.min(options.window ?? 1000, MAX_WINDOW);
     this.protocol = options.protocol === 4 ? 4 : 5;
+    this.encoder = new PublishEncoder(options);
   }
 
   get connected(): boolean {
@@ -102,7 +105,11 @@ export class MqttPublisher extends EventEmitter implements Sink {
    * DisconnectedError if the connection drops first.
    */
   sendMany(entries: readonly WalEntry[], settled: SettleFn): void {
-    const packets: PublishPacket[] = [];
+    // ASCII messages (entry.ascii) are encoded as latin1 text, the rest as PublishPacket buffers;
+    // runs of each are flushed in order, so the burst keeps its order on the wire.
+    let texts: string[] = [];
+    let textBytes = 0;
+    let packets: PublishPacket[] = [];
     for (const entry of entries) {
       if (!this.ready) {
         settled(entry, new DisconnectedError('not connected'));
@@ -113,28 +120,37 @@ export class MqttPublisher extends EventEmitter implements Sink {
         settled(entry, new DisconnectedError('no free packet id'));
         continue;
       }
-      let packet: PublishPacket;
+      let ascii: string | null;
+      let packet: PublishPacket | null = null;
       try {
-        packet = this.packetFor(entry, messageId);
+        ascii = this.encoder.text(this.protocol, entry, messageId);
+        if (ascii === null) packet = this.encoder.packet(this.protocol, entry, messageId);
       } catch (error) {
         // E.g. a topic over 65,535 bytes: a failure of this message (retried, reported), not a crash.
         this.ids.deallocate(messageId);
         settled(entry, error as Error);
         continue;
       }
+      if (ascii !== null) {
+        if (packets.length > 0) {
+          this.queueWrite(concatPackets(packets));
+          packets = [];
+        }
+        texts.push(ascii);
+        textBytes += ascii.length;
+      } else {
+        if (texts.length > 0) {
+          this.queueWrite(latin1Buffer(texts, textBytes));
+          texts = [];
+          textBytes = 0;
+        }
+        packets.push(packet!);
+      }
       this.inFlight.set(messageId, entry);
       this.settleOf[messageId] = settled;
-      packets.push(packet);
     }
+    if (texts.length > 0) this.queueWrite(latin1Buffer(texts, textBytes));
     if (packets.length > 0) this.queueWrite(concatPackets(packets));
-  }
-
-  private packetFor(entry: WalEntry, messageId: number): PublishPacket {
-    const topic = this.options.topic ? this.options.topic(entry) : topicFor(entry, this.options.topicPrefix);
-    const payload = payloadJson(entry);
-    return this.protocol === 5
-      ? new PublishPacket(5, topic, messageId, payload, ['dev', entry.dev, 'boot', String(entry.boot), 'seq', String(entry.seq)], 'application/json')
-      : new PublishPacket(4, topic, messageId, payload);
   }
 
   async close(): Promise<void> {
@@ -169,26 +185,7 @@ export class MqttPublisher extends EventEmitter implements Sink {
     if (this.closed) return;
     const base: IClientOptions = this.options.clientOptions ?? {};
     const fresh = this.options.refreshCredentials?.() ?? {};
-    const secure = ['mqtts:', 'ssl:', 'tls:'].includes(this.url.protocol);
-    const port = Number(this.url.port) || (secure ? 8883 : 1883);
-    const host = this.url.hostname.replace(/^\[|\]$/g, '');
-    let socket: Socket;
-    if (secure) {
-      const tls: ConnectionOptions = {
-        host,
-        port,
-        ca: base.ca as ConnectionOptions['ca'],
-        cert: base.cert as ConnectionOptions['cert'],
-        key: base.key as ConnectionOptions['key'],
-        ALPNProtocols: base.ALPNProtocols as string[] | undefined,
-        servername: (base.servername as string | undefined) ?? (/^[\d.]+$|:/.test(host) ? undefined : host),
-        rejectUnauthorized: base.rejectUnauthorized ?? true,
-      };
-      socket = tlsConnect(tls);
-    } else {
-      socket = netConnect({ host, port });
-    }
-    socket.setNoDelay(true);
+    const { socket, secure, host, port } = openBrokerSocket(this.url, base);
     this.socket = socket;
     const parser = mqttPacket.parser({ protocolVersion: this.protocol });
     parser.on('packet', (packet) => this.onPacket(packet));
@@ -205,21 +202,7 @@ export class MqttPublisher extends EventEmitter implements Sink {
       // One 'drain' per chunk of PUBACKs, not per PUBACK: the bridge refills the window in one go.
       if (this.freed) this.emit('drain');
     });
-    socket.on(secure ? 'secureConnect' : 'connect', () => {
-      const username = fresh.username ?? base.username ?? (this.url.username ? decodeURIComponent(this.url.username) : undefined);
-      const password = fresh.password ?? (base.password as string | Buffer | undefined) ?? (this.url.password ? decodeURIComponent(this.url.password) : undefined);
-      const connectPacket: mqttPacket.IConnectPacket = {
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: this.protocol,
-        clean: true,
-        clientId: base.clientId ?? `spruce-bridge-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
-        keepalive: base.keepalive ?? 15,
-        ...(username !== undefined ? { username } : {}),
-        ...(password !== undefined ? { password: Buffer.from(password) } : {}),
-      };
-      socket.write(mqttPacket.generate(connectPacket, { protocolVersion: this.protocol }));
-    });
+    socket.on(secure ? 'secureConnect' : 'connect', () => socket.write(connectPacket(this.url, base, fresh, this.protocol)));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.lastError = error.code ? `connect ${error.code} ${host}:${port}` : error.message;
     });

@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { HMAC_HEX_LENGTH, KIND_NAMES, WIRE_PREFIX, type Envelope, type Kind } from '../../firmware/core/wire.ts';
 import { DEVICE_ID, type KeyRegistry } from '../keys.ts';
+import { scanEnvelope, type ScannedEnvelope } from './envelope-scan.ts';
 import { HmacSha256Key } from './hmac-sha256.ts';
 import type { SeenState } from './seen.ts';
 
@@ -45,6 +46,15 @@ export interface VerifiedFrame {
   envelope: Envelope;
   /** The exact signed line, kept so consumers can verify it again. */
   line: string;
+}
+
+/**
+ * The envelope of an authenticated line, as authenticateInto() leaves it: `dJson` is the payload
+ * re-serialised (JSON.stringify of `d`), and `canonical` says the JSON part was compact printable
+ * ASCII without escapes (envelope-scan.ts), so the whole line is too.
+ */
+export interface AuthenticatedFields extends ScannedEnvelope {
+  canonical: boolean;
 }
 
 export type Verdict =
@@ -103,23 +113,46 @@ export class Verifier {
    * it can run on another thread (verify-thread.ts); the replay check stays with the WAL.
    */
   authenticate(line: string): { ok: true; frame: VerifiedFrame } | { ok: false; reason: RejectReason; dev?: string } {
-    if (line.length > this.maxLine) return { ok: false, reason: 'overlong' };
+    const fields = this.scratch;
+    const reason = this.authenticateInto(line, fields);
+    if (reason !== null) return reason === 'overlong' || reason === 'malformed' ? { ok: false, reason } : { ok: false, reason, dev: fields.dev };
+    // The payload as parsed from the line itself (for canonical JSON, its text is exactly dJson).
+    const d = fields.canonical ? (JSON.parse(fields.dJson) as Envelope['d']) : parseEnvelope(line.slice(WIRE_PREFIX.length, line.length - HMAC_HEX_LENGTH - 1))!.d;
+    return { ok: true, frame: { envelope: { dev: fields.dev, boot: fields.boot, seq: fields.seq, k: fields.k as Kind, d }, line } };
+  }
+
+  private readonly scratch: AuthenticatedFields = { dev: '', boot: 0, seq: 0, k: '', dJson: '', canonical: false };
+
+  /**
+   * authenticate() without building objects, for the bridge's hot path: the envelope fields go into
+   * `out` (reused by the caller for every line). Returns null when the frame is authentic, else the
+   * reason (with out.dev set for 'unknown-device' and 'forged').
+   */
+  authenticateInto(line: string, out: AuthenticatedFields): RejectReason | null {
+    if (line.length > this.maxLine) return 'overlong';
     // Decodes the received MAC into this.given while checking the frame's shape.
     const macAt = splitFrameInto(line, this.given);
-    if (macAt < 0) return { ok: false, reason: 'malformed' };
+    if (macAt < 0) return 'malformed';
     const jsonEnd = macAt - 1;
-    const envelope = parseEnvelope(line.slice(WIRE_PREFIX.length, jsonEnd));
-    if (!envelope) return { ok: false, reason: 'malformed' };
-    const key = this.keys.get(envelope.dev);
-    if (!key) return { ok: false, reason: 'unknown-device', dev: envelope.dev };
+    out.canonical = scanEnvelope(line, WIRE_PREFIX.length, jsonEnd, out);
+    if (!out.canonical) {
+      // Not compact JSON as the firmware writes it: the general (slower) path decides.
+      const envelope = parseEnvelope(line.slice(WIRE_PREFIX.length, jsonEnd));
+      if (!envelope) return 'malformed';
+      out.dev = envelope.dev;
+      out.boot = envelope.boot;
+      out.seq = envelope.seq;
+      out.k = envelope.k;
+      out.dJson = JSON.stringify(envelope.d);
+    }
+    const key = this.keys.get(out.dev);
+    if (!key) return 'unknown-device';
     // The MAC covers exactly the JSON bytes: from after the prefix up to the space before the MAC.
     key.digestLatin1(line, WIRE_PREFIX.length, jsonEnd, this.expected);
     // Both are MAC_BYTES long by construction; the length check stays in front of the
     // constant-time comparison anyway (timingSafeEqual needs equal lengths, and says so loudly).
-    if (this.given.length !== this.expected.length || !timingSafeEqual(this.given, this.expected)) {
-      return { ok: false, reason: 'forged', dev: envelope.dev };
-    }
-    return { ok: true, frame: { envelope, line } };
+    if (this.given.length !== this.expected.length || !timingSafeEqual(this.given, this.expected)) return 'forged';
+    return null;
   }
 
   /** Records a verified frame as seen; false if it was already (a concurrent duplicate). */

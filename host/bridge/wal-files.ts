@@ -5,6 +5,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeLatin1 } from './publish-ascii.ts';
 import type { SeenSnapshot } from './seen.ts';
 
 export const SNAPSHOT = 'seen.json';
@@ -31,6 +32,12 @@ export interface WalEntry {
    */
   dJson?: string;
   lineJson?: string;
+  /**
+   * In memory only: true when the line is compact printable ASCII (envelope-scan.ts) and so is
+   * every other field of the published message; it can then be encoded as latin1 text
+   * (publish-ascii.ts). Absent (false) on entries read back from the log.
+   */
+  ascii?: boolean;
 }
 
 /** 'a': a frame accepted; 'p': frames published (ids batched: one record per flush, not per PUBACK). */
@@ -48,9 +55,14 @@ export function encodeRecord(record: WalRecord): string {
  * walking an object per record. Only those fields are written (not the in-memory dJson/lineJson).
  */
 export function encodeAccepted(entry: WalEntry, lineJson = entry.lineJson ?? JSON.stringify(entry.line)): string {
-  return recordLine(
+  return recordLine(acceptedJson(entry, lineJson));
+}
+
+/** The JSON of an 'a' record (encodeAccepted without the CRC prefix and the newline). */
+export function acceptedJson(entry: WalEntry, lineJson = entry.lineJson ?? JSON.stringify(entry.line)): string {
+  return (
     '{"t":"a","id":' + entry.id + ',"dev":' + jsonString(entry.dev) + ',"boot":' + entry.boot + ',"seq":' + entry.seq + ',"k":' + jsonString(entry.k) +
-      ',"line":' + lineJson + ',"src":' + jsonString(entry.src) + ',"at":' + entry.at + '}',
+    ',"line":' + lineJson + ',"src":' + jsonString(entry.src) + ',"at":' + entry.at + '}'
   );
 }
 
@@ -58,6 +70,39 @@ function recordLine(json: string): string {
   const crc = crc32(json);
   return HEX[crc >>> 24]! + HEX[(crc >>> 16) & 0xff]! + HEX[(crc >>> 8) & 0xff]! + HEX[crc & 0xff]! + ' ' + json + '\n';
 }
+
+/** Bytes of a record line around its JSON: the CRC (8 hex digits), a space, and the newline. */
+export const RECORD_OVERHEAD = 10;
+
+/**
+ * Record lines into one Buffer, for one write. Each item is either a complete line, or (starting
+ * with '{') the JSON of an ASCII record whose CRC is still to be computed: it is computed here,
+ * over the bytes just written, instead of over the string (crc32 of a string first flattens and
+ * UTF-8-encodes a copy of it; for ASCII, those bytes are the latin1 bytes, so the CRC is the same).
+ */
+export function recordsBuffer(items: readonly string[]): Buffer {
+  let total = 0;
+  for (const item of items) total += item.charCodeAt(0) === OPEN_BRACE ? item.length + RECORD_OVERHEAD : item.length;
+  const buffer = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (const item of items) {
+    if (item.charCodeAt(0) !== OPEN_BRACE) {
+      offset += writeLatin1(buffer, item, offset);
+      continue;
+    }
+    const start = offset + 9;
+    const end = start + writeLatin1(buffer, item, start);
+    const crc = crc32(buffer.subarray(start, end));
+    for (let i = 0; i < 8; i++) buffer[offset + i] = HEX_DIGITS[(crc >>> (28 - 4 * i)) & 0xf]!;
+    buffer[offset + 8] = 32;
+    buffer[end] = 10;
+    offset = end + 1;
+  }
+  return buffer;
+}
+
+const OPEN_BRACE = 123;
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
 /** Two lowercase hex digits per byte value: the CRC prefix without toString(16) + padStart. */
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

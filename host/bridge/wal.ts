@@ -14,22 +14,13 @@
  * devices keep them in their own outboxes and resend later. Nothing acknowledged is ever dropped.
  * Segments whose frames are all published are deleted after a snapshot of SeenState is saved.
  */
-import { constants, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SpruceError } from '../errors.ts';
-import { SeenState, type SeenSnapshot } from './seen.ts';
-import { SNAPSHOT, encodeAccepted, encodeRecord, fsyncDir, readSegment, segmentName, writeSnapshot, type WalEntry, type WalRecord } from './wal-files.ts';
+import type { SeenState } from './seen.ts';
+import { RECORD_OVERHEAD, acceptedJson, encodeAccepted, encodeRecord, recordsBuffer, type WalEntry, type WalRecord } from './wal-files.ts';
+import { HAS_DSYNC, deletePublishedPrefix, loadSeen, newSegment, prepareWalDir, recoverLog, segmentHandle, type Segment } from './wal-segments.ts';
 
 /** The entry type lives with the record format it is written in; re-exported for the log's users. */
 export type { WalEntry };
-
-/**
- * Append-only, and every write durable before it returns (see flush()). Where the platform has no
- * O_DSYNC (Windows), writes are followed by an explicit datasync instead.
- */
-const HAS_DSYNC = typeof constants.O_DSYNC === 'number';
-const SEGMENT_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (HAS_DSYNC ? constants.O_DSYNC : 0);
 
 export interface WalOptions {
   /** Segment size before rotating. */
@@ -41,23 +32,6 @@ export interface WalOptions {
   /** Longest wait before an append is fsynced, to gather more appends into one fsync. */
   commitDelayMs?: number;
 }
-
-interface Segment {
-  index: number;
-  path: string;
-  bytes: number;
-  /** Accepted frames in this segment not yet published. */
-  unpublished: number;
-  /** Opened on the first flush into the segment. */
-  handle: Promise<FileHandle> | null;
-  /**
-   * Id of the first frame accepted into this segment (Infinity while it has none). Ids only grow
-   * and segments follow each other, so a frame lives in the last segment starting at or below
-   * its id: found by a scan over the few live segments instead of a Map entry per frame.
-   */
-  firstId: number;
-}
-
 
 export class Wal {
   readonly seen: SeenState;
@@ -95,72 +69,19 @@ export class Wal {
   }
 
   static async open(dir: string, options: WalOptions = {}): Promise<Wal> {
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw new SpruceError('E_WAL_DIR', `cannot create the WAL directory ${dir}: ${(error as Error).message}`, {
-        hint: 'pass --wal <dir> with a writable directory',
-        exit: 'BAD_INPUT',
-      });
-    }
-    const snapshotPath = join(dir, SNAPSHOT);
-    let seen = new SeenState();
-    if (existsSync(snapshotPath)) {
-      try {
-        seen = SeenState.fromJSON(JSON.parse(readFileSync(snapshotPath, 'utf8')) as SeenSnapshot);
-      } catch (error) {
-        throw new SpruceError('E_WAL_CORRUPT', `WAL snapshot ${snapshotPath} is unreadable: ${(error as Error).message}`, {
-          hint: 'the snapshot is written atomically, so this means outside damage; move the WAL directory away to start fresh (replay protection is then reset)',
-          exit: 'BAD_INPUT',
-        });
-      }
-    }
-    const indices = readdirSync(dir)
-      .map((name) => /^wal-(\d+)\.log$/.exec(name))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
+    prepareWalDir(dir);
+    const seen = loadSeen(dir);
     const wal = new Wal(dir, options, seen, []);
-    const accepted = new Map<number, WalEntry & { segment: Segment }>();
-    let maxId = 0;
-    for (let i = 0; i < indices.length; i++) {
-      const index = indices[i]!;
-      const path = join(dir, segmentName(index));
-      const segment: Segment = { index, path, bytes: 0, unpublished: 0, handle: null, firstId: Infinity };
-      const isLast = i === indices.length - 1;
-      const { records, goodBytes, corrupt } = readSegment(path, isLast);
-      wal.stats.corruptRecords += corrupt;
-      if (isLast) truncateSync(path, goodBytes); // cut a torn tail so appends start on a clean line
-      segment.bytes = goodBytes;
-      for (const record of records) {
-        if (record.t === 'a') {
-          const { t: _t, ...entry } = record;
-          accepted.set(entry.id, { ...entry, segment });
-          segment.unpublished++;
-          if (entry.id < segment.firstId) segment.firstId = entry.id;
-          seen.add(entry.dev, entry.boot, entry.seq);
-          if (entry.id > maxId) maxId = entry.id;
-        } else {
-          for (const id of record.ids) {
-            const entry = accepted.get(id);
-            if (entry) {
-              entry.segment.unpublished--;
-              accepted.delete(id);
-            }
-            if (id > maxId) maxId = id;
-          }
-        }
-      }
-      wal.segments.push(segment);
-    }
-    const ordered = [...accepted.values()].sort((a, b) => a.id - b.id);
-    for (const { segment, ...entry } of ordered) {
+    const log = recoverLog(dir, seen);
+    wal.stats.corruptRecords += log.corrupt;
+    wal.segments.push(...log.segments);
+    for (const entry of log.pending) {
       wal.pendingEntries.set(entry.id, entry);
       wal.pendingLineBytes += entry.line.length;
     }
     wal.recovered = [...wal.pendingEntries.values()];
-    wal.nextId = maxId + 1;
-    wal.startSegment((indices.at(-1) ?? 0) + 1);
+    wal.nextId = log.maxId + 1;
+    wal.startSegment(log.lastIndex + 1);
     await wal.barrier();
     return wal;
   }
@@ -209,10 +130,13 @@ export class Wal {
   append(frame: Omit<WalEntry, 'id'>): { entry: WalEntry; durable: Promise<void> } {
     this.assertUsable();
     // Every field listed, in one literal: all live entries share one object shape.
-    const entry: WalEntry = { id: this.nextId++, dev: frame.dev, boot: frame.boot, seq: frame.seq, k: frame.k, line: frame.line, src: frame.src, at: frame.at, dJson: frame.dJson, lineJson: frame.lineJson };
+    const entry: WalEntry = { id: this.nextId++, dev: frame.dev, boot: frame.boot, seq: frame.seq, k: frame.k, line: frame.line, src: frame.src, at: frame.at, dJson: frame.dJson, lineJson: frame.lineJson, ascii: frame.ascii === true };
     // The replay filter lives with the log: whatever is in the log is "seen", after a restart too.
     this.seen.add(entry.dev, entry.boot, entry.seq);
-    this.writeLine(encodeAccepted(entry), true);
+    // An ASCII record (the bridge says so) gets its CRC computed over its bytes at flush time
+    // (recordsBuffer); any other is encoded whole now.
+    if (entry.ascii) this.writeLine(acceptedJson(entry), true, RECORD_OVERHEAD);
+    else this.writeLine(encodeAccepted(entry), true);
     this.pendingEntries.set(entry.id, entry);
     // writeLine() may have rotated: the active segment now is the one holding this record.
     if (this.active.firstId === Infinity) this.active.firstId = entry.id;
@@ -271,7 +195,8 @@ export class Wal {
     this.writeLine(encodeRecord(record), record.t === 'a');
   }
 
-  private writeLine(line: string, sync: boolean): void {
+  /** Queues a record line (or an ASCII record's JSON, `extra` bytes short of its line: see recordsBuffer). */
+  private writeLine(line: string, sync: boolean, extra = 0): void {
     // Rotation is decided here, synchronously, so a record is always counted in the segment whose
     // file it is written to (a segment is deleted only when its own frames are all published).
     if (this.active.bytes >= this.segmentBytes) this.startSegment(this.active.index + 1);
@@ -282,7 +207,7 @@ export class Wal {
     } else {
       this.buffer.push({ segment: this.active, lines: [line], sync });
     }
-    this.active.bytes += line.length;
+    this.active.bytes += line.length + extra;
     this.scheduleFlush();
   }
 
@@ -320,11 +245,11 @@ export class Wal {
       try {
         for (const chunk of chunks) {
           const sync = chunk.sync || waiters.length > 0;
-          const handle = await this.handleOf(chunk.segment);
+          const handle = await segmentHandle(this.dir, chunk.segment);
           // The file is open with O_DSYNC: the write returns once its data is on disk, as
           // write + fdatasync would, but in one trip to the I/O thread instead of two (each trip
           // is a wait for a thread, which is most of an append's latency on a busy machine).
-          await handle.write(chunk.lines.join(''), null, 'latin1');
+          await handle.write(recordsBuffer(chunk.lines));
           if (!HAS_DSYNC) await handle.datasync();
           if (sync) this.stats.fsyncs++;
         }
@@ -356,18 +281,8 @@ export class Wal {
     return undefined;
   }
 
-  private handleOf(segment: Segment): Promise<FileHandle> {
-    if (!segment.handle) {
-      segment.handle = open(segment.path, SEGMENT_FLAGS, 0o600).then((handle) => {
-        fsyncDir(this.dir); // the new file's directory entry must be durable too
-        return handle;
-      });
-    }
-    return segment.handle;
-  }
-
   private startSegment(index: number): void {
-    const segment: Segment = { index, path: join(this.dir, segmentName(index)), bytes: 0, unpublished: 0, handle: null, firstId: Infinity };
+    const segment = newSegment(this.dir, index);
     this.segments.push(segment);
     this.active = segment;
     this.scheduleCleanup();
@@ -380,24 +295,11 @@ export class Wal {
     setTimeout(() => {
       this.cleanupScheduled = false;
       if (this.closed) return;
-      // Only a prefix of the log (oldest first) may go. A segment's 'p' records name frames of the
-      // segments before it too; deleting it while an older segment survives (one frame there still
-      // unpublished) would lose those records, and a restart would replay every frame they named.
-      const done: Segment[] = [];
-      for (const segment of this.segments) {
-        if (segment === this.active || segment.unpublished > 0) break;
-        done.push(segment);
-      }
-      if (done.length === 0) return;
       try {
-        // The 'p' records that emptied these segments may still be unflushed; that is fine: the
-        // frames they name are all in deleted segments (a prefix) and so are never replayed.
-        writeSnapshot(this.dir, this.seen.toJSON());
-        for (const segment of done) {
-          unlinkSync(segment.path);
-          this.stats.segmentsDeleted++;
-        }
-        this.segments = this.segments.filter((s) => !done.includes(s));
+        const deleted = deletePublishedPrefix(this.dir, this.segments, this.active, () => this.seen.toJSON());
+        if (deleted.length === 0) return;
+        this.stats.segmentsDeleted += deleted.length;
+        this.segments = this.segments.filter((s) => !deleted.includes(s));
       } catch (error) {
         this.failure = new SpruceError('E_WAL_WRITE', `cannot compact the WAL in ${this.dir}: ${(error as Error).message}`, { exit: 'LIMIT' });
       }
