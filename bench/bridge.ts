@@ -14,7 +14,7 @@
  * untimed warm-up run first (JIT compilation, as in any long-running bridge); mosquitto_pub is native
  * code and needs none. Both paths publish the same signed lines to the same broker.
  *
- * Run: node bin/run-ts.mjs bench/bridge.ts [--messages 40000] [--rounds 3] [--latency-seconds 5] [--window 1000]
+ * Run: node --expose-gc bin/run-ts.mjs bench/bridge.ts [--messages 40000] [--rounds 3] [--latency-seconds 5] [--window 1000]
  * Needs mosquitto and mosquitto-clients (Debian packages).
  */
 import { spawn } from 'node:child_process';
@@ -210,9 +210,23 @@ async function main(): Promise<void> {
     const bridgeRate = rate(Math.min(...bridgeTimes));
     const ratios = pubTimes.map((pubMs, i) => rate(bridgeTimes[i]!) / rate(pubMs)).sort((a, b) => a - b);
 
+    // Latency rounds are interleaved too (baseline, bridge, …), each after a full GC when the bench
+    // runs with --expose-gc (npm run bench:bridge does): the throughput rounds leave hundreds of MB of
+    // garbage, and a major GC landing inside one 5-s window moved a single p99 by 20–60 ms, on
+    // either path. Every round's p99 is printed; the target is judged on the median round.
     const latencyCount = LATENCY_SECONDS * 1000;
-    const base = await mqttjsLatency(broker.url, makeLines(latencyCount, 20).lines);
-    const ours = await bridgeLatency(broker.url, makeLines(latencyCount, 21), join(work, 'wal-latency'));
+    const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+    const baseRounds: number[][] = [];
+    const ourRounds: number[][] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      collect();
+      baseRounds.push(await mqttjsLatency(broker.url, makeLines(latencyCount, 20 + 2 * round).lines));
+      collect();
+      ourRounds.push(await bridgeLatency(broker.url, makeLines(latencyCount, 21 + 2 * round), join(work, `wal-latency${round}`)));
+    }
+    const medianRound = (rounds: number[][]): number[] => [...rounds].sort((a, b) => percentile(a, 99) - percentile(b, 99))[Math.floor(rounds.length / 2)]!;
+    const base = medianRound(baseRounds);
+    const ours = medianRound(ourRounds);
     const disk = fsyncLatencies(work);
 
     const row = (cells: string[]): string => '| ' + cells.join(' | ') + ' |';
@@ -225,14 +239,16 @@ async function main(): Promise<void> {
     console.log(row(['spruce bridge (frame + HMAC verify + WAL fsync + QoS 1)', String(MESSAGES), bridgeRate.toFixed(0), rate(median(bridgeTimes)).toFixed(0), (bridgeRate / pubRate).toFixed(2)]));
     console.log(`per-round ratio bridge / mosquitto_pub: min ${ratios[0]!.toFixed(2)}, median ${median(ratios).toFixed(2)}, max ${ratios.at(-1)!.toFixed(2)} (rounds: ${pubTimes.map((p, i) => (rate(bridgeTimes[i]!) / rate(p)).toFixed(2)).join(', ')})`);
     console.log('');
-    console.log(`Latency at 1,000 msg/s for ${LATENCY_SECONDS} s, line in → PUBACK (ms)`);
+    console.log(`Latency at 1,000 msg/s, line in → PUBACK (ms): ${ROUNDS} interleaved rounds of ${LATENCY_SECONDS} s, the round with the median p99 shown${collect.name === 'gc' ? ', full GC before each' : ' (run with --expose-gc to collect garbage before each)'}`);
     console.log(row(['path', 'p50', 'p99', 'max', 'p99 vs baseline']));
     console.log(row(['---', '---:', '---:', '---:', '---:']));
     console.log(row(['MQTT.js publish QoS 1 only (baseline)', percentile(base, 50).toFixed(2), percentile(base, 99).toFixed(2), base.at(-1)!.toFixed(2), '1.00']));
     console.log(row(['spruce bridge (verify + WAL fsync + QoS 1)', percentile(ours, 50).toFixed(2), percentile(ours, 99).toFixed(2), ours.at(-1)!.toFixed(2), (percentile(ours, 99) / percentile(base, 99)).toFixed(2)]));
     console.log(row(['(reference) one fdatasync of this disk', percentile(disk, 50).toFixed(2), percentile(disk, 99).toFixed(2), disk.at(-1)!.toFixed(2), (percentile(disk, 99) / percentile(base, 99)).toFixed(2)]));
+    const p99s = (rounds: number[][]): string => rounds.map((r) => percentile(r, 99).toFixed(2)).join(', ');
+    console.log(`p99 of every round: baseline ${p99s(baseRounds)}; bridge ${p99s(ourRounds)}`);
     console.log('');
-    console.log(`target: bridge at least as fast as mosquitto_pub (best vs best >= 1.00): ${bridgeRate >= pubRate ? 'met' : 'NOT met'}; median round ratio >= 1.00: ${median(ratios) >= 1 ? 'met' : 'NOT met'}; p99 under 10 ms: ${percentile(ours, 99) < 10 ? 'met' : 'NOT met'}`);
+    console.log(`target: bridge at least as fast as mosquitto_pub (best vs best >= 1.00): ${bridgeRate >= pubRate ? 'met' : 'NOT met'}; median round ratio >= 1.00: ${median(ratios) >= 1 ? 'met' : 'NOT met'}; median-round p99 under 10 ms: ${percentile(ours, 99) < 10 ? 'met' : 'NOT met'}`);
   } finally {
     await broker.close();
     rmSync(work, { recursive: true, force: true });
