@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { CommandSpec } from './command.ts';
+import { numberOption } from './options.ts';
 import { buildApp } from '../build/index.ts';
 import { describeError } from '../errors.ts';
 import { defaultKeyRegistryPath, ensureDeviceKey } from '../keys.ts';
@@ -182,7 +183,7 @@ pseudo-terminals): for the virtual board use \`spruce sim --tcp 2323\` and -p tc
   spruce flash --firmware espruino_esp32.bin --port /dev/ttyUSB0 [--address 0x1000]`)
       .action(async (flags: FlashFlags) => {
         if (flags.firmware) {
-          await flashFirmware({ file: flags.firmware, port: flags.port, address: Number(flags.address), baud: Number(flags.flashBaud), json: flags.json });
+          await flashFirmware({ file: flags.firmware, port: flags.port, address: Number(flags.address), baud: numberOption('--flash-baud', flags.flashBaud), json: flags.json });
           return;
         }
         if (flags.watch) await watchAndFlash(flags);

@@ -43,7 +43,6 @@ export interface VirtualDayResult {
   /** Distinct (dev, boot, seq) frames that reached the broker, by kind. */
   framesByKind: Record<string, number>;
   duplicates: number;
-  /** Class-change frames: minute of the wake that produced them and minute they reached the broker. */
   /** Class-change frames: when the wake that saw the change began and when the frame reached the broker (virtual ms). */
   changes: { boot: number; wokeMs: number; deliveredMs: number }[];
   /** Frames still in the outbox at the end of the day, and by kind (outbox files are sp.o<kind>...). */
@@ -155,6 +154,13 @@ export async function runVirtualDay(o: VirtualDayOptions): Promise<VirtualDayRes
     const bootMsPerWake = board.costs.bootMs;
     const failed = network.counters.wifiAttempts - network.counters.wifiConnects;
     const delivered = Object.values(framesByKind).reduce((a, b) => a + b, 0);
+    const left = board.storage
+      .list()
+      .filter((n: string) => n.startsWith('sp.o'))
+      .map((n: string) => ({ kind: n.charAt(4), boot: Number(n.slice(5, n.indexOf('_'))) }))
+      .sort((a: { boot: number }, b: { boot: number }) => a.boot - b.boot);
+    const leftByKind: Record<string, number> = {};
+    for (const { kind } of left) leftByKind[kind] = (leftByKind[kind] ?? 0) + 1;
     return {
       counts: {
         periodMs: end,
@@ -177,14 +183,10 @@ export async function runVirtualDay(o: VirtualDayOptions): Promise<VirtualDayRes
       framesByKind,
       duplicates,
       changes,
-      leftInOutbox: board.storage.list().filter((n: string) => n.startsWith('sp.o')).length,
-      leftByKind: board.storage.list().filter((n: string) => n.startsWith('sp.o')).reduce((acc: Record<string, number>, n: string) => ({ ...acc, [n.charAt(4)]: (acc[n.charAt(4)] ?? 0) + 1 }), {}),
+      leftInOutbox: left.length,
+      leftByKind,
       agreement: agreement(truthAt, labelFrom),
-      left: board.storage
-        .list()
-        .filter((n: string) => n.startsWith('sp.o'))
-        .map((n: string) => ({ kind: n.charAt(4), boot: Number(n.slice(5, n.indexOf('_'))) }))
-        .sort((a: { boot: number }, b: { boot: number }) => a.boot - b.boot),
+      left,
       bootMsPerWake,
       warnings: board.warnings.slice(0, 10),
     };
