@@ -46,6 +46,13 @@ export function isFunctionNode(node: AstNode): boolean {
   return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }
 
+/** The name a member expression reads: `o.m` and `o["m"]` give "m"; other computed keys undefined. */
+export function memberName(member: AstNode): string | undefined {
+  if (!member.computed && member.property.type === 'Identifier') return member.property.name;
+  if (member.computed && member.property.type === 'Literal' && typeof member.property.value === 'string') return member.property.value;
+  return undefined;
+}
+
 /**
  * Whether `fn` is called on the spot: `(function(){})()`, `!function(){}()` (the callee is the
  * function itself) or `(function(){}).call(this)` / `.apply(...)`. Code inside such a function

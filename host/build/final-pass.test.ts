@@ -76,23 +76,22 @@ describe('finalPass', () => {
   });
 
   it('keeps a leading declaration in place only where nothing must run before it', () => {
-    // No function declarations: the first var stays, other names join its front.
-    const merged = finalPass('function t(o){var s="";for(var k in o)s+=k;if(s){var z=s+"!"}return z}log(t({p:1}));').code;
-    expect(merged).toContain('function t(o){var k,z,s="";for(k in o)s+=k;if(s){z=s+"!"}return z}');
-    expect(run(merged)).toEqual(['p!']);
-    // A first for(var …) holds the names of the loop body too.
-    const loop = finalPass('function t(){for(var i=0,n=0;i<3;i++){var d=i*2;n+=d}return n}log(t());').code;
-    expect(loop).toContain('function t(){for(var d,i=0,n=0;i<3;i++){d=i*2;n+=d}return n}');
-    expect(run(loop)).toEqual(['6']);
-    // A function declaration in the scope: the classic shape (initialisers would run before it).
-    const withFunction = finalPass('function t(){var a=g();return a;function g(){return 5}}log(t());').code;
-    expect(withFunction).toContain('function t(){var a;function g(){return 5}a=g();return a;}');
-    expect(run(withFunction)).toEqual(['5']);
-    // A re-declared parameter is never declared again.
-    const param = finalPass('function t(q){var q=q+1,r=2;return q+r}log(t(1));').code;
-    expect(param).toContain('function t(q){var r;q=q+1,r=2;return q+r}');
-    expect(run(param)).toEqual(['4']);
-    for (const code of [merged, loop, withFunction, param]) assertHoistedShape(code);
+    const cases: [input: string, hoisted: string, logged: string][] = [
+      // No function declarations: the first var stays, other names join its front.
+      ['function t(o){var s="";for(var k in o)s+=k;if(s){var z=s+"!"}return z}log(t({p:1}));', 'function t(o){var k,z,s="";for(k in o)s+=k;if(s){z=s+"!"}return z}', 'p!'],
+      // A first for(var …) holds the names of the loop body too.
+      ['function t(){for(var i=0,n=0;i<3;i++){var d=i*2;n+=d}return n}log(t());', 'function t(){for(var d,i=0,n=0;i<3;i++){d=i*2;n+=d}return n}', '6'],
+      // A function declaration in the scope: the classic shape (initialisers would run before it).
+      ['function t(){var a=g();return a;function g(){return 5}}log(t());', 'function t(){var a;function g(){return 5}a=g();return a;}', '5'],
+      // A re-declared parameter is never declared again.
+      ['function t(q){var q=q+1,r=2;return q+r}log(t(1));', 'function t(q){var r;q=q+1,r=2;return q+r}', '4'],
+    ];
+    for (const [input, hoisted, logged] of cases) {
+      const { code } = finalPass(input);
+      expect(code).toContain(hoisted);
+      expect(run(code)).toEqual([logged]);
+      assertHoistedShape(code);
+    }
   });
 
   it('keeps a source map that points moved code at its original position', () => {

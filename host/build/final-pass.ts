@@ -26,7 +26,7 @@
  */
 import MagicString, { type SourceMap } from 'magic-string';
 import type { Plugin } from 'rollup';
-import { childNodes, isFunctionNode, parseScript, type AstNode } from './ast.ts';
+import { childNodes, isFunctionNode, memberName, parseScript, type AstNode } from './ast.ts';
 import { shimPrologue, withoutPrologue } from './shims.ts';
 
 export interface FinalPassResult {
@@ -45,14 +45,9 @@ export function finalPass(code: string, sourceName = 'bundle.js'): FinalPassResu
 /** Every `X.prototype.m` the code reads (`X.prototype["m"]` too), e.g. "Array.prototype.slice". */
 function prototypePathsRead(ast: AstNode): Set<string> {
   const paths = new Set<string>();
-  const nameOf = (member: AstNode): string | undefined => {
-    if (!member.computed && member.property.type === 'Identifier') return member.property.name;
-    if (member.computed && member.property.type === 'Literal' && typeof member.property.value === 'string') return member.property.value;
-    return undefined;
-  };
   const visit = (node: AstNode): void => {
-    if (node.type === 'MemberExpression' && node.object.type === 'MemberExpression' && node.object.object.type === 'Identifier' && nameOf(node.object) === 'prototype') {
-      const member = nameOf(node);
+    if (node.type === 'MemberExpression' && node.object.type === 'MemberExpression' && node.object.object.type === 'Identifier' && memberName(node.object) === 'prototype') {
+      const member = memberName(node);
       if (member !== undefined) paths.add(`${node.object.object.name}.prototype.${member}`);
     }
     for (const child of childNodes(node)) visit(child);

@@ -36,6 +36,3 @@ export function withoutPrologue(code: string): string {
   for (const shim of PROTOTYPE_SHIMS) if (rest.startsWith(shim.statement)) rest = rest.slice(shim.statement.length);
   return rest;
 }
-
-/** Paths made safe by the prologue, for the guard's prototype rule. */
-export const SHIMMED_PATHS: ReadonlySet<string> = new Set(PROTOTYPE_SHIMS.map((shim) => shim.path));

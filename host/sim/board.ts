@@ -27,8 +27,7 @@ import { defaultSensors, type SensorOptions } from './sensors/index.ts';
 import { I2CBus } from './sensors/i2c-bus.ts';
 import { FlashStorage, PowerLoss, bytesOf } from './storage.ts';
 import { runFor, runUntilSleep, runWakes, type BoardState, type RunControl, type RunnableBoard, type WakeResult } from './scheduler.ts';
-import { installBuild, type InstallInput, type InstallTarget } from './install.ts';
-import type { BuildManifest } from '../build/manifest.ts';
+import type { InstallInput, InstallTarget } from './install.ts';
 
 // These types live with the code that uses them (the device port, the scheduler, the installer);
 // re-exported here, where users of the board have always found them.
@@ -92,9 +91,6 @@ export class VirtualBoard extends EventEmitter implements BoardPort, RunnableBoa
   wokeAtMs = 0;
   wakeAtMs: number | undefined;
   pinWake: { pin: string; level: boolean } | undefined;
-  lastSleepMs: number | undefined;
-  /** Length of the last completed wake (wake to deep sleep, boot cost included). */
-  lastAwakeMs = 0;
   /** @internal scheduler state */
   readonly control: RunControl = { queue: [], holds: 0, wakeUp: undefined };
   private timeOffsetMs = 0;
@@ -129,14 +125,6 @@ export class VirtualBoard extends EventEmitter implements BoardPort, RunnableBoa
       this.storage.erase(name);
       this.storage.write(name, typeof content === 'string' ? bytesOf(content) : content);
     }
-  }
-
-  /**
-   * Installs a build by its manifest (dist/<board>/<app>.manifest.json): the bundle, the
-   * manifest's Storage files and, if given, the device identity file spruce.dev.
-   */
-  installManifest(manifestFile: string, identity?: { id: string; key: string }): BuildManifest {
-    return installBuild(this, manifestFile, identity);
   }
 
   /** Starts a fresh boot with the given wake-up cause (0 = power-on / reset). */
@@ -305,10 +293,8 @@ export class VirtualBoard extends EventEmitter implements BoardPort, RunnableBoa
     const sleepMs = Number.isFinite(ms) && ms > 0 ? ms : ms === Infinity ? Infinity : 0;
     this.session?.halt('deepsleep');
     const awakeMs = this.clock.nowMs - this.wokeAtMs;
-    this.lastAwakeMs = awakeMs;
     this.state = 'asleep';
     this.meter.setState('asleep');
-    this.lastSleepMs = sleepMs;
     this.wakeAtMs = sleepMs === Infinity ? undefined : this.clock.nowMs + sleepMs;
     this.pinWake = pin;
     this.emit('sleep', { sleepMs, awakeMs });

@@ -30,7 +30,7 @@ export interface DialectTraps {
   jsonNumbers(json: string): string;
 }
 
-export const DIALECT_TRAPS: DialectTraps = {
+const DIALECT_TRAPS: DialectTraps = {
   numberToString: espruinoNumberToString,
   toFixed: espruinoToFixed,
   jsonNumbers: espruinoJsonNumbers,

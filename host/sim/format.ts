@@ -22,54 +22,41 @@ function tagOf(value: unknown): string {
 const FTOA_STOP_AT_ERROR = 0.0000001;
 
 /**
- * ftoa's integer part, shared by number-to-string and toFixed: a value within 1e-7 below an
- * integer becomes that integer first; the integer digits are then taken by truncation, never
- * rounding. `rest` is the fraction left for the caller's own fractional digits.
+ * Espruino's ftoa (jsutils.c, radix 10), shared by number-to-string and toFixed. A value within
+ * 1e-7 below an integer becomes that integer first; the integer digits are taken by truncation,
+ * never rounding. `fractionalDigits` < 0 is number-to-string: at most 11 fractional digits,
+ * stopping once the remainder is below 1e-7, and exponent forms for very large and very small
+ * values. Otherwise exactly that many digits, each truncated except the last, which rounds up
+ * from .6 (ftoa adds 0.4 before truncating it).
  */
-function ftoaInteger(value: number): { digits: string; rest: number } {
-  let val = value;
+function ftoa(n: number, fractionalDigits: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  const shortest = fractionalDigits < 0;
+  let out = n < 0 ? '-' : '';
+  let val = Math.abs(n);
+  let exponent = 0;
+  if (shortest && val >= 1e21) {
+    while (val > 10) { val /= 10; exponent++; }
+  } else if (shortest && val < 1e-6) {
+    while (val < 1) { val *= 10; exponent--; }
+  }
   if (val < 2 ** 31 && Math.trunc(val + FTOA_STOP_AT_ERROR) === 1 + Math.trunc(val)) val = 1 + Math.trunc(val);
-  let digits = '';
   let d = 1;
   while (d * 10 <= val) d *= 10;
   while (d >= 1) {
     const v = Math.trunc(val / d);
     val -= v * d;
-    digits += String(v);
+    out += String(v);
     d /= 10;
   }
-  return { digits, rest: val };
-}
-
-/**
- * Espruino's number-to-string (ftoa in jsutils.c, radix 10): integer digits, then at most 11
- * fractional digits, stopping once the remainder is below 1e-7; a value within 1e-7 below an
- * integer prints as that integer. So Math.sqrt(2) prints 1.41421356237 and 123456789.123 prints
- * 123456789.12299999594 (ESPRUINO.md). Exponent forms (1e21 -> "10e+20") follow the measured
- * example; their thresholds for other magnitudes are an approximation.
- */
-export function espruinoNumberToString(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Infinity) return 'Infinity';
-  if (n === -Infinity) return '-Infinity';
-  if (n === 0) return '0'; // the device does not keep -0
-  if (Number.isInteger(n) && Math.abs(n) < 2 ** 31) return String(n); // a JsVarInt: exact
-  let out = n < 0 ? '-' : '';
-  let val = Math.abs(n);
-  let exponent = 0;
-  if (val >= 1e21) {
-    while (val > 10) { val /= 10; exponent++; }
-  } else if (val < 1e-6) {
-    while (val < 1) { val *= 10; exponent--; }
-  }
-  const integer = ftoaInteger(val);
-  out += integer.digits;
-  val = integer.rest;
-  if (val > 0) {
+  const count = shortest ? 11 : fractionalDigits;
+  if (shortest ? val > 0 : count > 0) {
     out += '.';
     val *= 10;
-    for (let digits = 0; digits < 11 && val > FTOA_STOP_AT_ERROR; digits++) {
-      let v = Math.trunc(val + 0.00000001);
+    for (let i = 1; i <= count && (!shortest || val > FTOA_STOP_AT_ERROR); i++) {
+      let v = Math.trunc(val + (i === fractionalDigits ? 0.4 : 0.00000001));
       val = (val - v) * 10;
       if (v === 10) v = 9;
       out += String(v);
@@ -79,33 +66,26 @@ export function espruinoNumberToString(n: number): string {
 }
 
 /**
+ * Espruino's number-to-string (ftoa with no fixed digit count): integer digits, then at most 11
+ * fractional digits, stopping once the remainder is below 1e-7; a value within 1e-7 below an
+ * integer prints as that integer. So Math.sqrt(2) prints 1.41421356237 and 123456789.123 prints
+ * 123456789.12299999594 (ESPRUINO.md). Exponent forms (1e21 -> "10e+20") follow the measured
+ * example; their thresholds for other magnitudes are an approximation.
+ */
+export function espruinoNumberToString(n: number): string {
+  if (n === 0) return '0'; // the device does not keep -0
+  if (Number.isInteger(n) && Math.abs(n) < 2 ** 31) return String(n); // a JsVarInt: exact
+  return ftoa(n, -1);
+}
+
+/**
  * Espruino's Number.prototype.toFixed (the same ftoa with a fixed count of fractional digits):
  * the integer part is truncated, not rounded, so `(2.5).toFixed(0)` is "2" (ESPRUINO.md);
- * fractional digits are truncated too, except the last, which rounds up from .6 (ftoa adds
- * 0.4 before truncating it). A value within 1e-7 below an integer becomes that integer first.
+ * fractional digits are truncated too, except the last, which rounds up from .6.
  */
 export function espruinoToFixed(n: number, decimals: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Infinity) return 'Infinity';
-  if (n === -Infinity) return '-Infinity';
-  let digits = Math.trunc(Number(decimals)) || 0;
-  digits = digits < 0 ? 0 : digits > 20 ? 20 : digits;
-  let out = n < 0 ? '-' : '';
-  let val = Math.abs(n);
-  const integer = ftoaInteger(val);
-  out += integer.digits;
-  val = integer.rest;
-  if (digits > 0) {
-    out += '.';
-    val *= 10;
-    for (let left = digits; left > 0; left--) {
-      let v = Math.trunc(val + (left === 1 ? 0.4 : 0.00000001));
-      val = (val - v) * 10;
-      if (v === 10) v = 9;
-      out += String(v);
-    }
-  }
-  return out;
+  const digits = Math.trunc(Number(decimals)) || 0;
+  return ftoa(n, digits < 0 ? 0 : digits > 20 ? 20 : digits);
 }
 
 /** JSON number tokens (and string literals, to skip them) in JSON.stringify's output. */
@@ -125,16 +105,12 @@ export function espruinoJsonNumbers(json: string): string {
   });
 }
 
-function formatNumber(n: number): string {
-  return espruinoNumberToString(n);
-}
-
 /** Espruino's notation for any value; `quoteStrings` false prints a top-level string raw. */
 export function formatValue(value: unknown, quoteStrings = true, depth = 0, seen: Set<unknown> = new Set()): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'string') return quoteStrings ? JSON.stringify(value) : value;
-  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'number') return espruinoNumberToString(value);
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'function') {
     const text = Function.prototype.toString.call(value);
@@ -147,7 +123,7 @@ export function formatValue(value: unknown, quoteStrings = true, depth = 0, seen
   try {
     const tag = tagOf(value);
     if (TYPED_NAMES.has(tag)) {
-      const items = Array.prototype.map.call(value as ArrayLike<number>, (v: number) => formatNumber(v)) as string[];
+      const items = Array.prototype.map.call(value as ArrayLike<number>, (v: number) => espruinoNumberToString(v)) as string[];
       return `new ${tag}([${items.join(', ')}])`;
     }
     if (tag === 'ArrayBuffer') {

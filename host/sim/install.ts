@@ -30,10 +30,14 @@ export function deviceFile(id: string, key: string): string {
 /** Installs a build by its manifest file; returns the manifest. */
 export function installBuild(board: InstallTarget, manifestFile: string, identity?: { id: string; key: string }): BuildManifest {
   const manifest = readBuildManifestFile(manifestFile);
-  const bundle = readFileSync(join(dirname(manifestFile), manifest.bundle), 'latin1');
+  installBuilt(board, manifest, readFileSync(join(dirname(manifestFile), manifest.bundle), 'latin1'), identity);
+  return manifest;
+}
+
+/** Installs a build already in hand: its bundle text, its manifest's Storage files and the identity. */
+export function installBuilt(board: InstallTarget, manifest: BuildManifest, bundle: string, identity?: { id: string; key: string }): void {
   const files: Record<string, string | Uint8Array> = {};
   for (const entry of manifest.storage) files[entry.name] = new Uint8Array(readFileSync(entry.path));
   if (identity) files[DEVICE_FILE] = deviceFile(identity.id, identity.key);
   board.install({ bundle, files });
-  return manifest;
 }

@@ -13,7 +13,7 @@ import { defaultKeyRegistryPath, ensureDeviceKey } from '../keys.ts';
 import { datasetsDir, projectRoot } from '../paths.ts';
 import { AckingHost, type FrameEvent } from './acking-host.ts';
 import { VirtualBoard, type WakeResult } from './board.ts';
-import { DEVICE_FILE, deviceFile } from './install.ts';
+import { DEVICE_FILE, deviceFile, installBuilt } from './install.ts';
 import type { MeterReading } from './meter.ts';
 import { harReplay, occupancyReplay, type SignalSource } from './sensors/signals.ts';
 import type { SensorOptions } from './sensors/index.ts';
@@ -124,9 +124,7 @@ export async function runSim(options: SimOptions): Promise<SimSummary> {
     bundleBytes = built.manifest.bytes;
     // Install the code the build returned rather than re-reading dist/, which a concurrent build
     // of the same app may be rewriting.
-    const files: Record<string, string | Uint8Array> = { [DEVICE_FILE]: deviceFile(device, key) };
-    for (const entry of built.manifest.storage) files[entry.name] = new Uint8Array(readFileSync(entry.path));
-    vboard.install({ bundle: built.code, files });
+    installBuilt(vboard, built.manifest, built.code, { id: device, key });
   }
 
   const frames = new Map<string, FrameEvent>();

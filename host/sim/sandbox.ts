@@ -89,7 +89,6 @@ const PRELUDE_SOURCE = `(function (allowed, missingMembers, hooks, invokeKey) {
   }
   defineProperty(g, invokeKey, { value: invoke, enumerable: false, configurable: false, writable: false });
 
-
   // Members Espruino lacks.
   for (var owner in missingMembers) {
     var path = owner.split('.');

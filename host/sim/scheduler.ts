@@ -112,6 +112,11 @@ interface Progress {
   ends: number;
 }
 
+/** The virtual time this wake may run until: the goal's end or its awake allowance, whichever is first. */
+function awakeLimit(board: RunnableBoard, goal: Goal): number {
+  return Math.min(goal.untilMs, board.wokeAtMs + goal.maxAwakeMs);
+}
+
 type Step = 'ran' | 'idle' | 'limit' | 'watchdog' | 'wait' | 'pace' | 'off' | 'end' | 'nowake';
 
 /** One synchronous step towards the goal. */
@@ -157,7 +162,7 @@ function step(board: RunnableBoard, goal: Goal, progress: Progress): Step {
     board.watchdogReset(`E.kickWatchdog() not called within ${watchdog.timeoutMs / 1000} s`);
     return 'ran';
   }
-  const limit = Math.min(goal.untilMs, board.wokeAtMs + goal.maxAwakeMs);
+  const limit = awakeLimit(board, goal);
   if (next.dueMs > limit) {
     board.clock.advanceTo(Math.max(now, limit));
     return 'limit';
@@ -218,7 +223,7 @@ async function drive(board: RunnableBoard, goal: Goal): Promise<Step> {
         // Real I/O in flight: wait for it, letting virtual time follow real time.
         const now = board.clock.nowMs;
         const next = board.clock.peek();
-        const limit = Math.min(goal.untilMs, board.wokeAtMs + goal.maxAwakeMs);
+        const limit = awakeLimit(board, goal);
         if (now >= limit) return 'limit';
         const until = Math.min(next ? next.dueMs : Infinity, limit);
         const started = Date.now();
@@ -244,8 +249,7 @@ async function drive(board: RunnableBoard, goal: Goal): Promise<Step> {
 function endedOf(board: RunnableBoard, result: Step): WakeResult['ended'] {
   if (board.state === 'asleep') return 'sleep';
   if (board.state === 'off') return board.session?.halted === 'watchdog' ? 'watchdog' : 'powerloss';
-  if (result === 'idle' || result === 'limit') return result;
-  return 'limit';
+  return result === 'idle' ? 'idle' : 'limit';
 }
 
 /** The awake part of a wake, up to virtual time limitMs (used by the real-time console driver). */

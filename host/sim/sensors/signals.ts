@@ -168,7 +168,6 @@ export function harReplay(path: string, options: HarReplayOptions = {}): HarRepl
   };
 }
 
-
 /**
  * A synthetic office: occupied 08:00-18:00 on weekdays (t = 0 is a Monday midnight). When
  * occupied, lights are on (~450 lux), CO2 climbs toward ~950 ppm and the room warms; when empty

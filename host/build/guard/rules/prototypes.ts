@@ -7,8 +7,8 @@
  * when the bundle's prologue holds them.
  */
 import { MISSING_MEMBERS } from '../../../espruino/globals.ts';
-import type { AstNode } from '../../ast.ts';
-import { PROTOTYPE_SHIMS, SHIMMED_PATHS } from '../../shims.ts';
+import { memberName, type AstNode } from '../../ast.ts';
+import { PROTOTYPE_SHIMS } from '../../shims.ts';
 import type { Reference } from '../scope.ts';
 import { finding, snippet, type Finding } from '../violation.ts';
 import { isDeadOnEspruino, isTypeofOperand } from '../probes.ts';
@@ -20,13 +20,17 @@ const INSTANCE_ONLY: Record<string, string> = { Array: '[]', String: '""', Funct
 export const OBJECT_PROTOTYPE_MEMBERS: ReadonlySet<string> = new Set(['hasOwnProperty', 'toString', 'valueOf']);
 
 export function checkPrototypeAccess(ast: AstNode, references: Reference[], code: string): Finding[] {
-  const shimStatements = new Set(PROTOTYPE_SHIMS.map((shim) => shim.statement.replace(/;$/, '')));
+  const shimPaths = new Map(PROTOTYPE_SHIMS.map((shim) => [shim.statement.replace(/;$/, ''), shim.path]));
   // The prologue statements themselves (top level, written exactly as shims.ts makes them).
-  const shimNodes = new Set<AstNode>(
-    ast.body.filter((s: AstNode) => s.type === 'ExpressionStatement' && shimStatements.has(code.slice(s.start, s.end).replace(/;$/, ''))),
-  );
+  const shimNodes = new Set<AstNode>();
   // A shimmed path is only safe when its shim really is in this bundle's prologue.
-  const presentShims = new Set(PROTOTYPE_SHIMS.filter((shim) => [...shimNodes].some((s) => code.slice(s.start, s.end).replace(/;$/, '') === shim.statement.replace(/;$/, ''))).map((shim) => shim.path));
+  const presentShims = new Set<string>();
+  for (const s of ast.body as AstNode[]) {
+    const path = s.type === 'ExpressionStatement' ? shimPaths.get(code.slice(s.start, s.end).replace(/;$/, '')) : undefined;
+    if (path === undefined) continue;
+    shimNodes.add(s);
+    presentShims.add(path);
+  }
   const findings: Finding[] = [];
   for (const ref of references) {
     if (ref.resolved || !(ref.name in INSTANCE_ONLY || ref.name === 'Object')) continue;
@@ -46,7 +50,7 @@ export function checkPrototypeAccess(ast: AstNode, references: Reference[], code
       findings.push(finding('prototype-access', node, path, `Espruino's Object has no ${member} (reading ${path} gives undefined); ${snippet(code, node)}`));
       continue;
     }
-    if (member !== undefined && SHIMMED_PATHS.has(path) && presentShims.has(path)) continue;
+    if (member !== undefined && presentShims.has(path)) continue;
     if (member !== undefined && (MISSING_MEMBERS[`${ref.name}.prototype`] ?? []).includes(member)) {
       findings.push(finding('prototype-access', node, path, `Espruino has no ${path}`));
       continue;
@@ -57,10 +61,4 @@ export function checkPrototypeAccess(ast: AstNode, references: Reference[], code
       : `${path} reads as undefined on Espruino (built-in methods live on instances); use ${instance}.${member} instead`));
   }
   return findings;
-}
-
-function memberName(member: AstNode): string | undefined {
-  if (!member.computed && member.property.type === 'Identifier') return member.property.name;
-  if (member.computed && member.property.type === 'Literal' && typeof member.property.value === 'string') return member.property.value;
-  return undefined;
 }
