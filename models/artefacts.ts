@@ -51,6 +51,7 @@ export function hex32(n: number): string {
 
 export function modelMeta(run: TrainRun, name: string, command: string): ModelMeta {
   const m = run.trained.model;
+  const crc = crc32(run.trained.bytes);
   return {
     generatedBy: command,
     format: 'spruce-lut',
@@ -60,8 +61,8 @@ export function modelMeta(run: TrainRun, name: string, command: string): ModelMe
     bytes: run.trained.bytes.length,
     hash: m.hash,
     hashHex: hex32(m.hash),
-    crc32: crc32(run.trained.bytes),
-    crc32Hex: hex32(crc32(run.trained.bytes)),
+    crc32: crc,
+    crc32Hex: hex32(crc),
     labels: run.classes,
     features: run.featureNames,
     featureIndex: run.featureIndex,

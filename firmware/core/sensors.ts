@@ -32,10 +32,8 @@ export interface Scd41Reading {
   /** Relative humidity in centi-percent: floor(10000 * raw / 65535). */
   h: number;
 }
-export type SensorFault = Fault;
-
 /** A driver's expected failure, as a value (the code travels in an error frame). */
-export { sensorFault };
+export type SensorFault = Fault;
 
 /** Runs one bus transaction; an exception (Espruino throws on an I2C NAK) becomes the fault `code`. */
 export function busAttempt<T>(code: string, transaction: () => T): T | SensorFault {

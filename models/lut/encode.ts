@@ -2,6 +2,7 @@
  * Writing the LUT model binary (layout in models/FORMAT.md and firmware/core/lut/format.ts,
  * which reads it). Host only.
  */
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { LUT_HEADER_BYTES, LUT_MAGIC, LUT_VERSION, align4, pairBlockBytes } from '../../firmware/core/lut/format.ts';
 
 export interface PairBlock {
@@ -40,14 +41,10 @@ export function fnv1a(bytes: Uint8Array): number {
 /**
  * CRC-32 (the zlib/IEEE one, reflected, polynomial 0xEDB88320) of the bytes: what Espruino's
  * E.CRC32 returns, so the generated MODEL_CRC is the number the board computes over the file.
+ * Node's own (as the bridge's WAL uses), unsigned.
  */
 export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return ~crc >>> 0;
+  return zlibCrc32(bytes);
 }
 
 export function encodeLut(contents: LutContents): Uint8Array {

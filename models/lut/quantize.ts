@@ -26,54 +26,45 @@ function roundHalfAway(x: number): number {
   return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
 }
 
-export function centreTable(model: FloatTable): FloatTable {
-  const { columns: k, features: f, bins: b } = model;
-  const table = Float64Array.from(model.table);
-  const bias = Float64Array.from(model.bias);
+/**
+ * Centres `values`, laid out as [column k][group][size] (the main table: group = feature, size =
+ * bins; a pair table: group = pair, size = its grid cells), moving each (column, group)'s mid-range
+ * into the column's bias; with several columns, first takes each entry's mean over the columns.
+ */
+function centreBlocks(values: Float64Array, bias: Float64Array, k: number, groups: number, size: number): void {
   if (k > 1) {
-    for (let j = 0; j < f; j++) {
-      for (let bin = 0; bin < b; bin++) {
+    for (let g = 0; g < groups; g++) {
+      for (let i = 0; i < size; i++) {
         let mean = 0;
-        for (let c = 0; c < k; c++) mean += table[(c * f + j) * b + bin]!;
+        for (let c = 0; c < k; c++) mean += values[(c * groups + g) * size + i]!;
         mean /= k;
-        for (let c = 0; c < k; c++) table[(c * f + j) * b + bin]! -= mean;
+        for (let c = 0; c < k; c++) values[(c * groups + g) * size + i]! -= mean;
       }
     }
   }
   for (let c = 0; c < k; c++) {
-    for (let j = 0; j < f; j++) {
-      const base = (c * f + j) * b;
+    for (let g = 0; g < groups; g++) {
+      const base = (c * groups + g) * size;
       let lo = Infinity;
       let hi = -Infinity;
-      for (let bin = 0; bin < b; bin++) { lo = Math.min(lo, table[base + bin]!); hi = Math.max(hi, table[base + bin]!); }
+      for (let i = 0; i < size; i++) { lo = Math.min(lo, values[base + i]!); hi = Math.max(hi, values[base + i]!); }
       const mid = (lo + hi) / 2;
-      for (let bin = 0; bin < b; bin++) table[base + bin]! -= mid;
+      for (let i = 0; i < size; i++) values[base + i]! -= mid;
       bias[c]! += mid;
     }
   }
+}
+
+export function centreTable(model: FloatTable): FloatTable {
+  const { columns: k, features: f, bins: b } = model;
+  const table = Float64Array.from(model.table);
+  const bias = Float64Array.from(model.bias);
+  centreBlocks(table, bias, k, f, b);
   let pairTable: Float64Array | undefined;
   if (model.pairTable) {
     pairTable = Float64Array.from(model.pairTable);
     const cells = (model.pairBins ?? 4) ** 2;
-    const pairs = pairTable.length / (k * cells);
-    for (let p = 0; p < pairs; p++) {
-      if (k > 1) {
-        for (let cell = 0; cell < cells; cell++) {
-          let mean = 0;
-          for (let c = 0; c < k; c++) mean += pairTable[(c * pairs + p) * cells + cell]! / k;
-          for (let c = 0; c < k; c++) pairTable[(c * pairs + p) * cells + cell]! -= mean;
-        }
-      }
-      for (let c = 0; c < k; c++) {
-        const base = (c * pairs + p) * cells;
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (let cell = 0; cell < cells; cell++) { lo = Math.min(lo, pairTable[base + cell]!); hi = Math.max(hi, pairTable[base + cell]!); }
-        const mid = (lo + hi) / 2;
-        for (let cell = 0; cell < cells; cell++) pairTable[base + cell]! -= mid;
-        bias[c]! += mid;
-      }
-    }
+    centreBlocks(pairTable, bias, k, pairTable.length / (k * cells), cells);
   }
   return { ...model, table, bias, ...(pairTable ? { pairTable } : {}) };
 }

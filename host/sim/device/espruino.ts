@@ -2,6 +2,7 @@
  * The Espruino objects of the virtual board: E (native helpers, events, watchdog, error flags),
  * ESP32 (deep sleep, light sleep, wake-up cause) and process (memory estimate, env).
  */
+import { crc32 } from 'node:zlib';
 import { createNatives } from '../../espruino/natives.ts';
 import { estimateGlobalVars, estimateValueVars } from './memory.ts';
 import type { DeviceSession } from './session.ts';
@@ -32,15 +33,6 @@ export function estimateMemory(session: DeviceSession): MemoryReport {
   if (usage > total) session.errorFlags.add('MEMORY');
   else if (usage > total * 0.9) session.errorFlags.add('LOW_MEMORY');
   return { free: Math.max(0, total - usage), usage, total, history: 0, gc: 0, gctime: 0, blocksize: board.memory.jsVarBytes };
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of bytes) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return ~crc >>> 0;
 }
 
 export function installEspruinoObjects(session: DeviceSession, g: Record<string, unknown>): void {
@@ -74,6 +66,7 @@ export function installEspruinoObjects(session: DeviceSession, g: Record<string,
   E.toString = native((...args: unknown[]) => Buffer.from(natives.toUint8Array(...args)).toString('latin1'));
   E.toJS = native((value: unknown) => JSON.stringify(value));
   E.clip = native((x: number, min: number, max: number) => Math.min(Math.max(Number(x), Number(min)), Number(max)));
+  // Espruino's E.CRC32 is the zlib/IEEE CRC-32, unsigned: Node's own computes the same number.
   E.CRC32 = native((data: unknown) => crc32(natives.toUint8Array(data)));
   E.hwRand = native(() => (Math.random() * 0x100000000) | 0);
   E.getSizeOf = native((value: unknown) => 1 + estimateValueVars(value, new Set()));
