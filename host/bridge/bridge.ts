@@ -160,7 +160,7 @@ export class Bridge extends EventEmitter {
     const fields = this.fields;
     const reason = this.verifier.authenticateInto(line, fields);
     if (reason !== null) return this.rejectLine(src, reason, reason === 'unknown-device' || reason === 'forged' ? fields.dev : undefined);
-    return this.admit(src, ack, fields.dev, fields.boot, fields.seq, fields.k, line, JSON.stringify(line), fields.dJson, fields.canonical && isAscii(src));
+    return this.admit(src, ack, line, fields);
   }
 
   /** The envelope of the line being handled (one object reused: no verdict objects per line). */
@@ -175,10 +175,12 @@ export class Bridge extends EventEmitter {
   }
 
   /**
-   * An authenticated frame: the replay filter, the WAL bound, then the WAL. `lineJson` is the line
-   * as a JSON string and `dJson` the payload re-serialised, both made once for the log and the sinks.
+   * An authenticated frame (`fields` is the reused scratch: read here, never kept): the replay
+   * filter, the WAL bound, then the WAL. The entry carries the line as a JSON string and the payload
+   * re-serialised (dJson), both made once for the log and the sinks.
    */
-  private admit(src: string, ack: AckFn, dev: string, boot: number, seq: number, k: string, line: string, lineJson: string, dJson: string, ascii: boolean): LineOutcome {
+  private admit(src: string, ack: AckFn, line: string, fields: AuthenticatedFields): LineOutcome {
+    const { dev, boot, seq } = fields;
     this.counters.received++;
     const seen = this.wal.seen.check(dev, boot, seq);
     if (seen !== 'new') {
@@ -205,7 +207,8 @@ export class Bridge extends EventEmitter {
     }
     let appended: ReturnType<Wal['append']>;
     try {
-      appended = this.wal.append({ dev, boot, seq, k, line, src, at: now, dJson, lineJson, ascii });
+      const ascii = fields.canonical && isAscii(src);
+      appended = this.wal.append({ dev, boot, seq, k: fields.k, line, src, at: now, dJson: fields.dJson, lineJson: JSON.stringify(line), ascii });
     } catch (error) {
       this.fail(error);
       return 'stopped';

@@ -204,7 +204,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 }
 
-export function sensorsFor(app: string, index: number): { sensors: SensorOptions; data: string } {
+function sensorsFor(app: string, index: number): { sensors: SensorOptions; data: string } {
   if (app === 'occupancy') {
     const path = join(datasetsDir(), 'occupancy', 'occupancy_test1.csv');
     const replay = occupancyReplay(path);

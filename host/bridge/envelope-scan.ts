@@ -86,7 +86,7 @@ class Scanner {
   }
 
   /** A canonical integer; returns its value, or -1 for anything else (NaN is never produced). */
-  counter(): number {
+  private counter(): number {
     const text = this.text;
     let i = this.at;
     let value = 0;
@@ -125,14 +125,20 @@ class Scanner {
     return this.literal('true') || this.literal('false') || this.literal('null');
   }
 
-  private number(): boolean {
-    if (this.counter() < 0) return false;
+  /** A canonical integer not followed by a fraction or exponent; its value, or -1. */
+  integer(): number {
+    const value = this.counter();
+    if (value < 0) return -1;
     // A fraction or exponent may not print back the same ("1.0" → "1"): general path.
     if (this.at < this.end) {
       const c = this.text.charCodeAt(this.at);
-      if (c === 46 /* . */ || c === 101 /* e */ || c === 69 /* E */) return false;
+      if (c === 46 /* . */ || c === 101 /* e */ || c === 69 /* E */) return -1;
     }
-    return true;
+    return value;
+  }
+
+  private number(): boolean {
+    return this.integer() >= 0;
   }
 
   private literal(word: string): boolean {
@@ -263,12 +269,8 @@ export function scanEnvelope(text: string, start: number, end: number, out: Scan
         out.dev = text.slice(valueStart, after - 1);
         s.at = after;
       } else if (which === BOOT || which === SEQ) {
-        const value = s.counter();
+        const value = s.integer();
         if (value < 0) return false;
-        if (s.at < end) {
-          const c = text.charCodeAt(s.at);
-          if (c === 46 || c === 101 || c === 69) return false;
-        }
         if (which === BOOT) out.boot = value;
         else out.seq = value;
       } else if (which === KIND) {

@@ -7,6 +7,7 @@
  * retain, fixed property set), so a tight encoder for exactly that shape is ~10x cheaper. The
  * byte layout is checked against mqtt-packet in publish-packet.test.ts, so the two cannot drift.
  */
+import { isAscii } from './publish-ascii.ts';
 
 export interface PublishFields {
   topic: string;
@@ -45,16 +46,7 @@ const SHORT = 64;
 
 /** UTF-8 byte length. */
 function utf8Length(value: string): number {
-  if (value.length <= SHORT) {
-    let ascii = true;
-    for (let i = 0; i < value.length; i++) {
-      if (value.charCodeAt(i) >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return value.length;
-  }
+  if (value.length <= SHORT && isAscii(value)) return value.length;
   return Buffer.byteLength(value, 'utf8');
 }
 

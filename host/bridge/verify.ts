@@ -109,8 +109,8 @@ export class Verifier {
   }
 
   /**
-   * Everything but the replay filter: shape, known device, HMAC. Stateless apart from the keys, so
-   * it can run on another thread (verify-thread.ts); the replay check stays with the WAL.
+   * Everything but the replay filter: shape, known device, HMAC. The replay check is verify()'s
+   * (the bridge does its own, against the WAL's SeenState).
    */
   authenticate(line: string): { ok: true; frame: VerifiedFrame } | { ok: false; reason: RejectReason; dev?: string } {
     const fields = this.scratch;

@@ -74,12 +74,11 @@ export function recoverLog(dir: string, seen: SeenState): RecoveredLog {
   let maxId = 0;
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i]!;
-    const path = join(dir, segmentName(index));
-    const segment: Segment = { index, path, bytes: 0, unpublished: 0, handle: null, firstId: Infinity };
+    const segment = newSegment(dir, index);
     const isLast = i === indices.length - 1;
-    const { records, goodBytes, corrupt: recordsCorrupt } = readSegment(path, isLast);
+    const { records, goodBytes, corrupt: recordsCorrupt } = readSegment(segment.path, isLast);
     corrupt += recordsCorrupt;
-    if (isLast) truncateSync(path, goodBytes); // cut a torn tail so appends start on a clean line
+    if (isLast) truncateSync(segment.path, goodBytes); // cut a torn tail so appends start on a clean line
     segment.bytes = goodBytes;
     for (const record of records) {
       if (record.t === 'a') {

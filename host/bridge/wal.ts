@@ -16,7 +16,7 @@
  */
 import { SpruceError } from '../errors.ts';
 import type { SeenState } from './seen.ts';
-import { RECORD_OVERHEAD, acceptedJson, encodeAccepted, encodeRecord, recordsBuffer, type WalEntry, type WalRecord } from './wal-files.ts';
+import { RECORD_OVERHEAD, acceptedJson, encodeAccepted, encodeRecord, recordsBuffer, type WalEntry } from './wal-files.ts';
 import { HAS_DSYNC, deletePublishedPrefix, loadSeen, newSegment, prepareWalDir, recoverLog, segmentHandle, type Segment } from './wal-segments.ts';
 
 /** The entry type lives with the record format it is written in; re-exported for the log's users. */
@@ -45,7 +45,6 @@ export class Wal {
   private buffer: Array<{ segment: Segment; lines: string[]; sync: boolean }> = [];
   /** PUBACKed ids not yet written (one 'p' record per flush). */
   private publishedIds: number[] = [];
-  private bufferWaiters: Array<() => void> = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private cleanupScheduled = false;
@@ -71,15 +70,14 @@ export class Wal {
   static async open(dir: string, options: WalOptions = {}): Promise<Wal> {
     prepareWalDir(dir);
     const seen = loadSeen(dir);
-    const wal = new Wal(dir, options, seen, []);
     const log = recoverLog(dir, seen);
+    const wal = new Wal(dir, options, seen, log.pending);
     wal.stats.corruptRecords += log.corrupt;
     wal.segments.push(...log.segments);
     for (const entry of log.pending) {
       wal.pendingEntries.set(entry.id, entry);
       wal.pendingLineBytes += entry.line.length;
     }
-    wal.recovered = [...wal.pendingEntries.values()];
     wal.nextId = log.maxId + 1;
     wal.startSegment(log.lastIndex + 1);
     await wal.barrier();
@@ -167,12 +165,9 @@ export class Wal {
     // One promise per flush group, shared by every append in it: at bridge rates a promise and a
     // waiter closure per message were a visible cost, and they all settle at the same fsync anyway.
     if (!this.groupBarrier) {
-      let settle!: () => void;
-      const promise = new Promise<void>((resolve, reject) => {
-        settle = () => (this.failure ? reject(this.failure) : resolve());
+      this.groupBarrier = new Promise<void>((resolve, reject) => {
+        this.groupSettle = () => (this.failure ? reject(this.failure) : resolve());
       });
-      this.bufferWaiters.push(settle);
-      this.groupBarrier = promise;
     }
     this.scheduleFlush();
     return this.groupBarrier;
@@ -180,6 +175,8 @@ export class Wal {
 
   /** The barrier of the group not yet handed to flush(); null once flush() takes the group. */
   private groupBarrier: Promise<void> | null = null;
+  /** Settles groupBarrier (set exactly while groupBarrier is). */
+  private groupSettle: (() => void) | null = null;
 
   async close(): Promise<void> {
     if (this.closed) return;
@@ -188,11 +185,6 @@ export class Wal {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     for (const segment of this.segments) if (segment.handle) await (await segment.handle).close();
-  }
-
-  private write(record: WalRecord): void {
-    // Only accepted frames need an fsync; a lost 'published' record only means a duplicate later.
-    this.writeLine(encodeRecord(record), record.t === 'a');
   }
 
   /** Queues a record line (or an ASCII record's JSON, `extra` bytes short of its line: see recordsBuffer). */
@@ -234,17 +226,18 @@ export class Wal {
     if (this.publishedIds.length > 0) {
       const ids = this.publishedIds;
       this.publishedIds = [];
-      this.write({ t: 'p', ids });
+      // No fsync needed for it: a lost 'published' record only means a duplicate publish later.
+      this.writeLine(encodeRecord({ t: 'p', ids }), false);
     }
     const chunks = this.buffer;
-    const waiters = this.bufferWaiters;
+    const settle = this.groupSettle;
     this.buffer = [];
-    this.bufferWaiters = [];
+    this.groupSettle = null;
     this.groupBarrier = null;
     this.flushing = (async () => {
       try {
         for (const chunk of chunks) {
-          const sync = chunk.sync || waiters.length > 0;
+          const sync = chunk.sync || settle !== null;
           const handle = await segmentHandle(this.dir, chunk.segment);
           // The file is open with O_DSYNC: the write returns once its data is on disk, as
           // write + fdatasync would, but in one trip to the I/O thread instead of two (each trip
@@ -271,8 +264,8 @@ export class Wal {
     })();
     await this.flushing;
     this.flushing = null;
-    for (const waiter of waiters) waiter();
-    if (this.buffer.length > 0 || this.bufferWaiters.length > 0 || this.publishedIds.length > 0) this.scheduleFlush();
+    settle?.();
+    if (this.buffer.length > 0 || this.groupSettle !== null || this.publishedIds.length > 0) this.scheduleFlush();
   }
 
   /** The segment holding frame `id` (see Segment.firstId). */
